@@ -1,0 +1,29 @@
+package io.dormouse.forecast;
+
+import java.time.Instant;
+
+/**
+ * Known events (a nightly backup, a campaign, a holiday) that change demand. Every model
+ * uses them: as features (the LSTM) or as multiplicative adjustments (the others).
+ */
+public interface Calendar {
+
+    /** The calendar with no events. */
+    Calendar EMPTY = new Calendar() {
+        @Override
+        public double loadFactor(Instant t) {
+            return 1.0;
+        }
+
+        @Override
+        public boolean eventAt(Instant t) {
+            return false;
+        }
+    };
+
+    /** Expected demand multiplier at {@code t}: 1.0 outside events. */
+    double loadFactor(Instant t);
+
+    /** Whether any event is in effect at {@code t}. */
+    boolean eventAt(Instant t);
+}
