@@ -1,0 +1,74 @@
+package io.dormouse;
+
+import io.dormouse.api.ApiServer;
+import io.dormouse.api.ApiToken;
+import io.dormouse.config.DataDirectory;
+import io.dormouse.config.DormouseConfig;
+import io.dormouse.telemetry.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running dormouse server: wires every part from the configuration and stops them in reverse order. */
+public final class Server implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Server.class);
+
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    private final AtomicBoolean ready = new AtomicBoolean();
+    private final ApiServer api;
+    private final Path dataDir;
+
+    private Server(DormouseConfig config) {
+        long start = System.nanoTime();
+        dataDir = DataDirectory.prepare(config.dataDir());
+        String token = ApiToken.loadOrCreate(dataDir, config.api().token());
+        PrometheusMeterRegistry registry = Metrics.prometheus();
+        parts.add(registry::close);
+        Map<String, Object> versionInfo = new LinkedHashMap<>();
+        versionInfo.put("version", Version.current());
+        versionInfo.put("java", Runtime.version().toString());
+        versionInfo.put("startedAt", Instant.now().toString());
+        api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo, List.of());
+        parts.add(api);
+        ready.set(true);
+        LOG.atInfo()
+                .addKeyValue("dataDir", dataDir)
+                .addKeyValue("api", "http://" + config.api().listen().host() + ":" + api.port())
+                .addKeyValue("startupMs", (System.nanoTime() - start) / 1_000_000)
+                .log("dormouse ready");
+    }
+
+    /** Starts every part; on failure stops what had started and rethrows. */
+    public static Server start(DormouseConfig config) {
+        return new Server(config);
+    }
+
+    public int apiPort() {
+        return api.port();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    @Override
+    public void close() {
+        ready.set(false);
+        for (int i = parts.size() - 1; i >= 0; i--) {
+            try {
+                parts.get(i).close();
+            } catch (Exception e) {
+                LOG.atWarn().setCause(e).log("stopping a part failed");
+            }
+        }
+        LOG.info("dormouse stopped");
+    }
+}

@@ -1,0 +1,45 @@
+package io.dormouse.cli;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code dormouse vm}: the fleet's virtual machines. */
+@Command(name = "vm", mixinStandardHelpOptions = true, description = "Lists and manages virtual machines.",
+        subcommands = {VmCommand.List.class, VmCommand.Show.class})
+final class VmCommand extends GroupCommand {
+
+    static String path(String name) {
+        return "/v1/vms/" + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the VMs and their states.")
+    static final class List extends Listing {
+        @Override
+        String path() {
+            return "/v1/vms";
+        }
+
+        @Override
+        String[] columns() {
+            return new String[] {"name", "state", "address", "priority", "slaClass", "updatedAt"};
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "Shows one VM.")
+    static final class Show extends Listing {
+        @Parameters(paramLabel = "NAME", description = "The VM's name.")
+        String name;
+
+        @Override
+        String path() {
+            return VmCommand.path(name);
+        }
+
+        @Override
+        String[] columns() {
+            return new String[] {"name", "state", "address", "frontAddress", "priority", "slaClass", "createdAt", "updatedAt"};
+        }
+    }
+}
