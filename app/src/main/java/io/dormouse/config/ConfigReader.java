@@ -167,8 +167,8 @@ public final class ConfigReader {
         try {
             return MAPPER.treeToValue(tree, DormouseConfig.class);
         } catch (UnrecognizedPropertyException e) {
-            String parent = path(e);
-            String key = parent.isEmpty() ? e.getPropertyName() : parent + "." + e.getPropertyName();
+            String key = path(e);
+            String parent = key.contains(".") ? key.substring(0, key.lastIndexOf('.')) : "";
             Set<String> known = new TreeSet<>();
             e.getKnownPropertyIds().forEach(id -> known.add(String.valueOf(id)));
             throw new ConfigException(key, from(key, sources) + "unknown key; allowed "

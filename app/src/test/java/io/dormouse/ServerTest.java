@@ -1,0 +1,133 @@
+package io.dormouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dormouse.config.ApiConfig;
+import io.dormouse.config.DormouseConfig;
+import io.dormouse.config.ListenAddress;
+import io.dormouse.config.Secret;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server in process on an ephemeral port, driven by a real HTTP client. */
+class ServerTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Server server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() {
+        server = Server.start(config(dir.resolve("data"), Secret.NONE));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    static DormouseConfig config(Path dataDir, Secret token) {
+        DormouseConfig d = DormouseConfig.defaults();
+        return new DormouseConfig(dataDir, d.log(), new ApiConfig(new ListenAddress("127.0.0.1", 0), token), d.dns(), d.database());
+    }
+
+    private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {
+        HttpRequest.Builder req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort() + path));
+        if (token != null) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        return http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String token() throws IOException {
+        return Files.readString(dir.resolve("data/api-token")).strip();
+    }
+
+    @Test
+    void createsDataDirectoryAndAPrivateToken() throws IOException {
+        Path token = dir.resolve("data/api-token");
+        assertThat(token).isRegularFile();
+        assertThat(Files.getPosixFilePermissions(token)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(token()).hasSizeGreaterThanOrEqualTo(40);
+    }
+
+    @Test
+    void reusesTheTokenAcrossRestarts() throws IOException {
+        String first = token();
+        server.close();
+        server = Server.start(config(dir.resolve("data"), Secret.NONE));
+        assertThat(token()).isEqualTo(first);
+    }
+
+    @Test
+    void healthAndReadinessNeedNoToken() throws Exception {
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = get("/readyz", null);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ready.body()).path("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void versionNeedsTheToken() throws Exception {
+        HttpResponse<String> missing = get("/v1/version", null);
+        assertThat(missing.statusCode()).isEqualTo(401);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(missing.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        JsonNode problem = JSON.readTree(missing.body());
+        assertThat(problem.path("status").asInt()).isEqualTo(401);
+        assertThat(problem.path("code").asText()).isEqualTo("unauthorized");
+        assertThat(problem.path("detail").asText()).contains("missing bearer token");
+
+        HttpResponse<String> wrong = get("/v1/version", token() + "x");
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(wrong.body()).path("detail").asText()).contains("wrong bearer token");
+
+        HttpResponse<String> ok = get("/v1/version", token());
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(ok.body()).path("version").asText()).isEqualTo(Version.current()).isNotEqualTo("unknown");
+    }
+
+    @Test
+    void configuredTokenIsUsedAndNotWrittenToDisk() throws Exception {
+        server.close();
+        Path other = dir.resolve("other");
+        server = Server.start(config(other, new Secret("configured-token")));
+        assertThat(other.resolve("api-token")).doesNotExist();
+        assertThat(get("/v1/version", "configured-token").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownRoutesAreProblemDocuments() throws Exception {
+        HttpResponse<String> res = get("/v1/nothing-here", token());
+        assertThat(res.statusCode()).isEqualTo(404);
+        JsonNode problem = JSON.readTree(res.body());
+        assertThat(problem.path("code").asText()).isEqualTo("not-found");
+        assertThat(problem.path("detail").asText()).contains("/v1/nothing-here");
+    }
+
+    @Test
+    void metricsArePrometheusTextWithJvmAndRequestMetrics() throws Exception {
+        get("/healthz", null);
+        HttpResponse<String> res = get("/metrics", null);
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(res.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds",
+                "dormouse_api_requests_seconds_count{application=\"dormouse\",method=\"GET\",status=\"200\"}");
+    }
+}

@@ -1,0 +1,116 @@
+package io.dormouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dormouse.Dormouse;
+import io.dormouse.Server;
+import io.dormouse.config.ApiConfig;
+import io.dormouse.config.DormouseConfig;
+import io.dormouse.config.ListenAddress;
+import io.dormouse.config.Secret;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The command line against a real server in process. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private Server server;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() {
+        DormouseConfig d = DormouseConfig.defaults();
+        server = Server.start(new DormouseConfig(dir.resolve("data"), d.log(),
+                new ApiConfig(new ListenAddress("127.0.0.1", 0), Secret.NONE), d.dns(), d.database()));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private int run(String... args) {
+        CommandLine cl = Cli.commandLine(new Dormouse());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(args);
+    }
+
+    private String api() {
+        return "http://127.0.0.1:" + server.apiPort();
+    }
+
+    @Test
+    void versionReportsClientAndServer() {
+        int code = run("version", "--data-dir", dir.resolve("data").toString(), "--api", api());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("client  0.1.0").contains("server  0.1.0").contains(api());
+    }
+
+    @Test
+    void versionAsJson() {
+        assertThat(run("version", "--json", "--data-dir", dir.resolve("data").toString(), "--api", api())).isZero();
+        assertThat(out.toString()).contains("\"client\"").contains("\"server\"").contains("\"java\"");
+    }
+
+    @Test
+    void wrongTokenExitsWithTheServersMessage() throws IOException {
+        Path other = Files.createDirectories(dir.resolve("other"));
+        Files.writeString(other.resolve("api-token"), "not-the-token\n");
+        int code = run("version", "--data-dir", other.toString(), "--api", api());
+        assertThat(code).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("401").contains("wrong bearer token").contains("[unauthorized]");
+    }
+
+    @Test
+    void unreachableServerHasItsOwnExitCode() throws IOException {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        int code = run("version", "--data-dir", dir.resolve("data").toString(), "--api", "http://127.0.0.1:" + port);
+        assertThat(code).isEqualTo(Cli.UNREACHABLE);
+        assertThat(err.toString()).contains("cannot reach dormouse at http://127.0.0.1:" + port);
+    }
+
+    @Test
+    void invalidConfigurationExitsWithItsCodeAndNamesTheKey() throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.yaml"), "api:\n  listen: 127.0.0.1:70000\n");
+        int code = run("config", "show", "--config", file.toString());
+        assertThat(code).isEqualTo(Cli.BAD_CONFIG);
+        assertThat(err.toString()).contains("api.listen").contains("70000");
+    }
+
+    @Test
+    void configShowPrintsEffectiveYaml() throws IOException {
+        Path file = Files.writeString(dir.resolve("ok.yaml"), "dns:\n  zone: fleet.example\napi:\n  token: t0p\n");
+        assertThat(run("config", "show", "--config", file.toString())).isZero();
+        assertThat(out.toString()).contains("zone: fleet.example.").contains("token: '****'").doesNotContain("t0p");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("no-such-command")).isEqualTo(Cli.USAGE);
+        assertThat(run("vm")).isEqualTo(Cli.USAGE);
+        assertThat(err.toString()).contains("missing subcommand").contains("list");
+    }
+
+    @Test
+    void completionScriptNamesTheCommands() {
+        assertThat(run("completion")).isZero();
+        assertThat(out.toString()).contains("complete").contains("serve").contains("version");
+    }
+}
