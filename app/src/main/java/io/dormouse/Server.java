@@ -23,10 +23,25 @@ public final class Server implements AutoCloseable {
 
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final AtomicBoolean ready = new AtomicBoolean();
-    private final ApiServer api;
-    private final Path dataDir;
+    private ApiServer api;
+    private Path dataDir;
 
-    private Server(DormouseConfig config) {
+    private Server() {
+    }
+
+    /** Starts every part; on failure stops what had started and rethrows. */
+    public static Server start(DormouseConfig config) {
+        Server server = new Server();
+        try {
+            server.startParts(config);
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    private void startParts(DormouseConfig config) {
         long start = System.nanoTime();
         dataDir = DataDirectory.prepare(config.dataDir());
         String token = ApiToken.loadOrCreate(dataDir, config.api().token());
@@ -44,11 +59,6 @@ public final class Server implements AutoCloseable {
                 .addKeyValue("api", "http://" + config.api().listen().host() + ":" + api.port())
                 .addKeyValue("startupMs", (System.nanoTime() - start) / 1_000_000)
                 .log("dormouse ready");
-    }
-
-    /** Starts every part; on failure stops what had started and rethrows. */
-    public static Server start(DormouseConfig config) {
-        return new Server(config);
     }
 
     public int apiPort() {
