@@ -1,0 +1,172 @@
+package io.dormouse.state;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.Properties;
+import org.jdbi.v3.core.HandleCallback;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.JdbiException;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
+
+/** The open state database: a connection pool, JDBI over it, and the repositories that share them. */
+final class Database implements StateStore {
+
+    /** Enough for the control plane's concurrent writers; SQLite serializes writes anyway. */
+    private static final int POOL_SIZE = 8;
+
+    private final DatabaseSettings settings;
+    private final ConnectionPool pool;
+    private final Jdbi jdbi;
+    private final VmRecords vms;
+    private final VmEvents vmEvents;
+    private final SnapshotVersions snapshotVersions;
+    private final Hosts hosts;
+    private final MetricSamples metricSamples;
+    private final CalendarEvents calendarEvents;
+
+    private Database(DatabaseSettings settings, ConnectionPool pool, InstantSource clock) {
+        this.settings = settings;
+        this.pool = pool;
+        this.jdbi = Jdbi.create(pool);
+        this.vms = new VmRecords(this, clock);
+        this.vmEvents = new VmEvents(this, clock);
+        this.snapshotVersions = new SnapshotVersions(this);
+        this.hosts = new Hosts(this, clock);
+        this.metricSamples = new MetricSamples(this);
+        this.calendarEvents = new CalendarEvents(this, clock);
+    }
+
+    static Database open(DatabaseSettings settings, InstantSource clock) {
+        Dialect dialect = Dialect.of(settings);
+        dialect.prepare(settings);
+        Properties properties = dialect.connectionProperties(settings);
+        ConnectionPool pool = new ConnectionPool(
+                () -> DriverManager.getConnection(settings.url(), properties), POOL_SIZE, settings.busyTimeout());
+        try {
+            // Connect once before migrating, to tell "cannot reach the database" from "cannot migrate it".
+            Connection first = pool.openConnection();
+            pool.closeConnection(first);
+            Migrations.apply(settings);
+        } catch (SQLException e) {
+            pool.close();
+            throw new StateException(StateException.Kind.UNAVAILABLE, "cannot open the state database "
+                    + settings.maskedUrl() + ": " + e.getMessage() + ". " + remedy(dialect), e);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(settings, pool, clock);
+    }
+
+    /** Runs {@code work} on a connection of its own, outside any transaction. */
+    <T> T read(String action, HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.withHandle(work);
+        } catch (JdbiException e) {
+            throw failure(action, e);
+        }
+    }
+
+    /** Runs {@code work} in one transaction: all of it happens or none. */
+    <T> T write(String action, HandleCallback<T, RuntimeException> work) {
+        try {
+            return jdbi.inTransaction(work);
+        } catch (JdbiException e) {
+            throw failure(action, e);
+        }
+    }
+
+    @Override
+    public VmRecords vms() {
+        return vms;
+    }
+
+    @Override
+    public VmEvents vmEvents() {
+        return vmEvents;
+    }
+
+    @Override
+    public SnapshotVersions snapshotVersions() {
+        return snapshotVersions;
+    }
+
+    @Override
+    public Hosts hosts() {
+        return hosts;
+    }
+
+    @Override
+    public MetricSamples metricSamples() {
+        return metricSamples;
+    }
+
+    @Override
+    public CalendarEvents calendarEvents() {
+        return calendarEvents;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** Turns a driver error into the kind of failure callers act on, naming what was being done. */
+    private StateException failure(String action, JdbiException e) {
+        SQLException sql = sqlCause(e);
+        String detail = sql == null ? e.getMessage() : sql.getMessage();
+        StateException.Kind kind = sql == null ? StateException.Kind.FAILED : kind(sql);
+        String message = switch (kind) {
+            case DUPLICATE -> action + ": a row with the same key exists already";
+            case NOT_FOUND -> action + ": it refers to a row that does not exist";
+            case UNAVAILABLE -> action + ": the state database " + settings.maskedUrl()
+                    + " cannot be reached (" + detail + "). " + remedy(Dialect.of(settings));
+            default -> action + " failed on " + settings.maskedUrl() + ": " + detail;
+        };
+        return new StateException(kind, message, e);
+    }
+
+    private static StateException.Kind kind(SQLException e) {
+        if (e instanceof SQLiteException sqlite) {
+            SQLiteErrorCode code = sqlite.getResultCode();
+            return switch (code) {
+                case SQLITE_CONSTRAINT_UNIQUE, SQLITE_CONSTRAINT_PRIMARYKEY -> StateException.Kind.DUPLICATE;
+                case SQLITE_CONSTRAINT_FOREIGNKEY -> StateException.Kind.NOT_FOUND;
+                case SQLITE_CANTOPEN -> StateException.Kind.UNAVAILABLE;
+                default -> StateException.Kind.FAILED;
+            };
+        }
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        // SQLSTATE classes and codes of the SQL standard, as PostgreSQL reports them (PostgreSQL docs, Appendix A).
+        if (state.equals("23505")) {
+            return StateException.Kind.DUPLICATE;
+        }
+        if (state.equals("23503")) {
+            return StateException.Kind.NOT_FOUND;
+        }
+        if (state.startsWith("08") || state.startsWith("57P")) {
+            return StateException.Kind.UNAVAILABLE;
+        }
+        return StateException.Kind.FAILED;
+    }
+
+    private static SQLException sqlCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return sql;
+            }
+        }
+        return null;
+    }
+
+    private static String remedy(Dialect dialect) {
+        return switch (dialect) {
+            case SQLITE -> "Check that database.url names a file this process may create and write.";
+            case POSTGRESQL -> "Check database.url, database.user and database.password, and that the PostgreSQL"
+                    + " server is running and accepts connections from this host.";
+        };
+    }
+}

@@ -1,0 +1,42 @@
+package io.dormouse.state;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/** Brings a state database's schema up to the version this build expects, with Flyway. */
+final class Migrations {
+
+    private Migrations() {
+    }
+
+    /**
+     * Applies the migrations the database lacks; a database already up to date is left alone.
+     *
+     * @return how many migrations ran
+     */
+    static int apply(DatabaseSettings settings) {
+        Dialect dialect = Dialect.of(settings);
+        Map<String, String> properties = new HashMap<>();
+        dialect.connectionProperties(settings).forEach((key, value) -> properties.put((String) key, (String) value));
+        // Flyway gets the credentials through dataSource(), and must not echo them from its properties.
+        properties.remove("user");
+        properties.remove("password");
+        try {
+            return Flyway.configure(Migrations.class.getClassLoader())
+                    .dataSource(settings.url(), settings.user(), settings.password())
+                    .jdbcProperties(properties)
+                    .locations(dialect.migrationLocation())
+                    .failOnMissingLocations(true)
+                    .load()
+                    .migrate()
+                    .migrationsExecuted;
+        } catch (FlywayException e) {
+            throw new StateException(StateException.Kind.MIGRATION_FAILED,
+                    "bringing the state database " + settings.maskedUrl() + " up to date failed: " + e.getMessage()
+                            + ". Flyway keeps the schema at its last completed version; fix the cause (or restore a backup"
+                            + " if the schema was changed by hand) and start again", e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package io.dormouse.state;
+
+import java.time.InstantSource;
+
+/**
+ * The state database: VMs, their transitions, snapshot versions, hosts, metric samples and calendar
+ * events, each behind a small repository. Safe for concurrent use; close it once at shutdown.
+ */
+public interface StateStore extends AutoCloseable {
+
+    /** Opens the database, creating it and applying migrations as needed; time comes from the system clock. */
+    static StateStore open(DatabaseSettings settings) {
+        return open(settings, InstantSource.system());
+    }
+
+    /**
+     * Opens the database, creating it and applying migrations as needed.
+     *
+     * @param clock stamps created, updated, started and completed times
+     * @throws StateException {@link StateException.Kind#UNAVAILABLE} when the database cannot be reached,
+     *                        {@link StateException.Kind#MIGRATION_FAILED} when its schema cannot be brought up to date
+     */
+    static StateStore open(DatabaseSettings settings, InstantSource clock) {
+        return Database.open(settings, clock);
+    }
+
+    VmRecords vms();
+
+    VmEvents vmEvents();
+
+    SnapshotVersions snapshotVersions();
+
+    Hosts hosts();
+
+    MetricSamples metricSamples();
+
+    CalendarEvents calendarEvents();
+
+    /** Closes every pooled connection; the repositories fail afterwards. */
+    @Override
+    void close();
+}
