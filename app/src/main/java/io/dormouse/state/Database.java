@@ -121,7 +121,7 @@ final class Database implements StateStore {
         StateException.Kind kind = sql == null ? StateException.Kind.FAILED : kind(sql);
         String message = switch (kind) {
             case DUPLICATE -> action + ": a row with the same key exists already";
-            case NOT_FOUND -> action + ": it refers to a row that does not exist";
+            case NOT_FOUND -> action + ": it refers to a VM that does not exist";
             case UNAVAILABLE -> action + ": the state database " + settings.maskedUrl()
                     + " cannot be reached (" + detail + "). " + remedy(Dialect.of(settings));
             default -> action + " failed on " + settings.maskedUrl() + ": " + detail;

@@ -1,6 +1,7 @@
 package io.dormouse.state;
 
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ enum Dialect {
         try {
             Files.createDirectories(parent);
         } catch (IOException e) {
+            String why = e instanceof FileAlreadyExistsException ? "a file of that name is in the way" : e.toString();
             throw new StateException(StateException.Kind.UNAVAILABLE, "cannot create directory " + parent
-                    + " for the state database " + settings.maskedUrl() + " (" + e
+                    + " for the state database " + settings.maskedUrl() + " (" + why
                     + "): create it or point database.url elsewhere", e);
         }
     }

@@ -34,9 +34,10 @@ final class Migrations {
                     .migrationsExecuted;
         } catch (FlywayException e) {
             throw new StateException(StateException.Kind.MIGRATION_FAILED,
-                    "bringing the state database " + settings.maskedUrl() + " up to date failed: " + e.getMessage()
-                            + ". Flyway keeps the schema at its last completed version; fix the cause (or restore a backup"
-                            + " if the schema was changed by hand) and start again", e);
+                    "bringing the state database " + settings.maskedUrl() + " up to date failed: "
+                            + e.getMessage().strip().replaceAll("\\.$", "") + ". Flyway keeps the schema at its last"
+                            + " completed version; fix the cause (or restore a backup if the schema was changed by"
+                            + " hand) and start again", e);
         }
     }
 }
