@@ -24,7 +24,7 @@ public final class Hosts {
 
     /** Records host {@code name} with this capacity, or updates it, and stamps its heartbeat now. */
     public HostRecord upsert(String name, int vcpus, long memoryMib, long netMbps, Map<String, String> labels) {
-        NewVm.requireText("name", name);
+        Require.text("name", name);
         if (vcpus < 1 || memoryMib < 1 || netMbps < 0) {
             throw new IllegalArgumentException("host " + name + " needs vcpus >= 1, memoryMib >= 1 and netMbps >= 0, got "
                     + vcpus + ", " + memoryMib + ", " + netMbps);

@@ -6,7 +6,7 @@ import java.time.Instant;
 public record MetricSample(long vmId, String metric, Instant at, double value) {
 
     public MetricSample {
-        NewVm.requireText("metric", metric);
+        Require.text("metric", metric);
         if (at == null) {
             throw new IllegalArgumentException("time of metric " + metric + " of VM " + vmId + " is missing");
         }

@@ -18,12 +18,12 @@ public record NewCalendarEvent(String name, CalendarEvent.Kind kind, String sche
                                Instant endsAt, Duration duration, double loadFactor, String vmName) {
 
     public NewCalendarEvent {
-        NewVm.requireText("name", name);
+        Require.text("name", name);
         if (kind == null) {
             throw new IllegalArgumentException("kind of calendar event " + name + " is missing: recurring or one-off");
         }
         switch (kind) {
-            case RECURRING -> NewVm.requireText("schedule of recurring calendar event " + name, schedule);
+            case RECURRING -> Require.text("schedule of recurring calendar event " + name, schedule);
             case ONE_OFF -> {
                 if (schedule != null || startsAt == null || endsAt != null) {
                     throw new IllegalArgumentException("one-off calendar event " + name
@@ -44,7 +44,7 @@ public record NewCalendarEvent(String name, CalendarEvent.Kind kind, String sche
                     + " must be a finite number >= 0, got " + loadFactor);
         }
         if (vmName != null) {
-            NewVm.requireText("vmName of calendar event " + name, vmName);
+            Require.text("vmName of calendar event " + name, vmName);
         }
     }
 }

@@ -15,21 +15,15 @@ public record NewVm(String name, String state, String spec, String address, Stri
                     int priority, String slaClass) {
 
     public NewVm {
-        requireText("name", name);
-        requireText("state", state);
-        requireText("slaClass", slaClass);
+        Require.text("name", name);
+        Require.text("state", state);
+        Require.text("slaClass", slaClass);
         if (spec == null) {
             throw new IllegalArgumentException("spec of VM " + name + " is missing");
         }
         Json.requireObject("spec of VM " + name, spec);
         if (priority < 0) {
             throw new IllegalArgumentException("priority of VM " + name + " must be zero or more, got " + priority);
-        }
-    }
-
-    static void requireText(String field, String value) {
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException(field + " must not be blank, got " + (value == null ? "null" : "'" + value + "'"));
         }
     }
 }

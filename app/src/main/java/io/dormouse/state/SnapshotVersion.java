@@ -24,9 +24,9 @@ public record SnapshotVersion(long vmId, long version, Long parentVersion, Strin
             throw new IllegalArgumentException("parentVersion of VM " + vmId + " version " + version
                     + " must be an earlier version, got " + parentVersion);
         }
-        NewVm.requireText("manifestLocation", manifestLocation);
-        NewVm.requireText("qemuVersion", qemuVersion);
-        NewVm.requireText("machineFingerprint", machineFingerprint);
+        Require.text("manifestLocation", manifestLocation);
+        Require.text("qemuVersion", qemuVersion);
+        Require.text("machineFingerprint", machineFingerprint);
         if (createdAt == null) {
             throw new IllegalArgumentException("createdAt of VM " + vmId + " version " + version + " is missing");
         }

@@ -26,12 +26,12 @@ public final class StateException extends RuntimeException {
 
     private final Kind kind;
 
-    public StateException(Kind kind, String message) {
+    StateException(Kind kind, String message) {
         super(message);
         this.kind = kind;
     }
 
-    public StateException(Kind kind, String message, Throwable cause) {
+    StateException(Kind kind, String message, Throwable cause) {
         super(message, cause);
         this.kind = kind;
     }

@@ -39,9 +39,9 @@ public final class VmEvents {
      * @throws StateException {@link StateException.Kind#NOT_FOUND} when there is no such VM
      */
     public long begin(long vmId, String fromState, String toState, String reason) {
-        NewVm.requireText("fromState", fromState);
-        NewVm.requireText("toState", toState);
-        NewVm.requireText("reason", reason);
+        Require.text("fromState", fromState);
+        Require.text("toState", toState);
+        Require.text("reason", reason);
         String action = "beginning the transition of VM " + vmId + " from " + fromState + " to " + toState;
         return database.write(action, handle -> handle.createQuery(
                         "INSERT INTO vm_events (vm_id, from_state, to_state, reason, started_at)"

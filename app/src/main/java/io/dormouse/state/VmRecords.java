@@ -76,7 +76,7 @@ public final class VmRecords {
      *                        and decide again), {@link StateException.Kind#NOT_FOUND} when the VM is gone
      */
     public VmRecord updateState(VmRecord current, String state) {
-        NewVm.requireText("state", state);
+        Require.text("state", state);
         Instant now = clock.instant();
         String action = "moving VM " + current.name() + " from " + current.state() + " to " + state;
         return database.write(action, handle -> {

@@ -59,21 +59,26 @@ final class PostgresServer implements AutoCloseable {
             giveToPostgres(password);
         }
         PostgresServer server = new PostgresServer(bin, dir, root, freeLoopbackPort());
-        server.run(List.of(bin.resolve("initdb").toString(), "-D", server.data().toString(), "-U", USER,
-                "--pwfile=" + password, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
-                "--no-sync", "--no-instructions"));
-        Runtime.getRuntime().addShutdownHook(server.stopAtExit);
-        // fsync off: the cluster is thrown away, durability would only slow the tests down.
-        server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", server.data().toString(),
-                "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
-                "-p " + server.port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
-                        + " -c synchronous_commit=off -c full_page_writes=off",
-                "start"));
+        try {
+            server.run(List.of(bin.resolve("initdb").toString(), "-D", server.data().toString(), "-U", USER,
+                    "--pwfile=" + password, "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
+                    "--no-sync", "--no-instructions"));
+            Runtime.getRuntime().addShutdownHook(server.stopAtExit);
+            // fsync off: the cluster is thrown away, durability would only slow the tests down.
+            server.run(List.of(bin.resolve("pg_ctl").toString(), "-D", server.data().toString(),
+                    "-l", dir.resolve("server.log").toString(), "-w", "-t", "60", "-o",
+                    "-p " + server.port + " -k " + dir + " -c listen_addresses=127.0.0.1 -c fsync=off"
+                            + " -c synchronous_commit=off -c full_page_writes=off",
+                    "start"));
+        } catch (RuntimeException e) {
+            try {
+                server.close();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
         return server;
-    }
-
-    int port() {
-        return port;
     }
 
     /** Settings of a new, empty database on this server. */
