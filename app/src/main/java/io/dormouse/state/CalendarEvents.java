@@ -27,9 +27,9 @@ public final class CalendarEvents {
 
     public CalendarEvent add(NewCalendarEvent event) {
         return database.write("adding calendar event " + event.name(), handle -> handle.createQuery(
-                        "INSERT INTO calendar_events (name, kind, schedule, starts_at, ends_at, duration_ms, load_factor,"
-                                + " vm_name, created_at) VALUES (:name, :kind, :schedule, :startsAt, :endsAt, :durationMs,"
-                                + " :loadFactor, :vmName, :now) RETURNING " + COLUMNS)
+                        "INSERT INTO calendar_events (name, kind, schedule, starts_at, ends_at, duration_ms,"
+                                + " load_factor, vm_name, created_at) VALUES (:name, :kind, :schedule, :startsAt,"
+                                + " :endsAt, :durationMs, :loadFactor, :vmName, :now) RETURNING " + COLUMNS)
                 .bind("name", event.name())
                 .bind("kind", event.kind().label())
                 .bind("schedule", event.schedule())

@@ -26,16 +26,17 @@ public final class Hosts {
     public HostRecord upsert(String name, int vcpus, long memoryMib, long netMbps, Map<String, String> labels) {
         Require.text("name", name);
         if (vcpus < 1 || memoryMib < 1 || netMbps < 0) {
-            throw new IllegalArgumentException("host " + name + " needs vcpus >= 1, memoryMib >= 1 and netMbps >= 0, got "
-                    + vcpus + ", " + memoryMib + ", " + netMbps);
+            throw new IllegalArgumentException("host " + name + " needs vcpus >= 1, memoryMib >= 1 and netMbps >= 0,"
+                    + " got " + vcpus + ", " + memoryMib + ", " + netMbps);
         }
         String labelsJson = Json.labels(labels);
         return database.write("recording host " + name, handle -> {
             // ON CONFLICT ... DO UPDATE reads the same in SQLite (3.24+) and PostgreSQL (9.5+).
             handle.createUpdate("INSERT INTO hosts (name, vcpus, memory_mib, net_mbps, labels, heartbeat_at)"
                             + " VALUES (:name, :vcpus, :memoryMib, :netMbps, :labels, :now)"
-                            + " ON CONFLICT (name) DO UPDATE SET vcpus = excluded.vcpus, memory_mib = excluded.memory_mib,"
-                            + " net_mbps = excluded.net_mbps, labels = excluded.labels, heartbeat_at = excluded.heartbeat_at")
+                            + " ON CONFLICT (name) DO UPDATE SET vcpus = excluded.vcpus,"
+                            + " memory_mib = excluded.memory_mib, net_mbps = excluded.net_mbps,"
+                            + " labels = excluded.labels, heartbeat_at = excluded.heartbeat_at")
                     .bind("name", name)
                     .bind("vcpus", vcpus)
                     .bind("memoryMib", memoryMib)

@@ -37,7 +37,8 @@ public record NewCalendarEvent(String name, CalendarEvent.Kind kind, String sche
                     + startsAt + ", endsAt " + endsAt);
         }
         if (duration == null || duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException("duration of calendar event " + name + " must be positive, got " + duration);
+            throw new IllegalArgumentException("duration of calendar event " + name + " must be positive, got "
+                    + duration);
         }
         if (!(loadFactor >= 0) || Double.isInfinite(loadFactor)) {
             throw new IllegalArgumentException("loadFactor of calendar event " + name

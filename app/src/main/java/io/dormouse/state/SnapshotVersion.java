@@ -32,7 +32,8 @@ public record SnapshotVersion(long vmId, long version, Long parentVersion, Strin
         }
         if (totalBytes < 0 || newBytes < 0 || newBytes > totalBytes) {
             throw new IllegalArgumentException("bytes of VM " + vmId + " version " + version
-                    + " must satisfy 0 <= newBytes <= totalBytes, got newBytes " + newBytes + ", totalBytes " + totalBytes);
+                    + " must satisfy 0 <= newBytes <= totalBytes, got newBytes " + newBytes
+                    + ", totalBytes " + totalBytes);
         }
     }
 }

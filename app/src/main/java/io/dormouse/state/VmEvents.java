@@ -69,8 +69,9 @@ public final class VmEvents {
         }
         String action = "completing transition " + id + " as " + outcome;
         return database.write(action, handle -> {
-            int updated = handle.createUpdate("UPDATE vm_events SET completed_at = :now, duration_ms = :now - started_at,"
-                            + " outcome = :outcome, error = :error WHERE id = :id AND completed_at IS NULL")
+            int updated = handle.createUpdate("UPDATE vm_events SET completed_at = :now,"
+                            + " duration_ms = :now - started_at, outcome = :outcome, error = :error"
+                            + " WHERE id = :id AND completed_at IS NULL")
                     .bind("now", clock.millis())
                     .bind("outcome", outcome.name())
                     .bind("error", error)

@@ -161,7 +161,8 @@ final class PostgresServer implements AutoCloseable {
         if (Files.isDirectory(INSTALLATIONS)) {
             try (Stream<Path> majors = Files.list(INSTALLATIONS)) {
                 return majors.filter(p -> p.getFileName().toString().matches("\\d+"))
-                        .filter(p -> Files.isExecutable(p.resolve("bin/initdb")) && Files.isExecutable(p.resolve("bin/pg_ctl")))
+                        .filter(p -> Files.isExecutable(p.resolve("bin/initdb"))
+                                && Files.isExecutable(p.resolve("bin/pg_ctl")))
                         .max(Comparator.comparingInt(p -> Integer.parseInt(p.getFileName().toString())))
                         .map(p -> p.resolve("bin"))
                         .orElseThrow(PostgresServer::missing);

@@ -36,7 +36,8 @@ class SqliteStateStoreTest extends StateStoreContract {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new DatabaseSettings("jdbc:sqlite:" + blocker.resolve("state.db"), null, "s3cret", Duration.ofSeconds(1));
+        return new DatabaseSettings("jdbc:sqlite:" + blocker.resolve("state.db"), null, "s3cret",
+                Duration.ofSeconds(1));
     }
 
     @Test
