@@ -1,10 +1,11 @@
 package io.dormouse.state;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
 import java.sql.SQLException;
 import java.time.InstantSource;
-import java.util.Properties;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.JdbiException;
@@ -18,7 +19,7 @@ final class Database implements StateStore {
     private static final int POOL_SIZE = 8;
 
     private final DatabaseSettings settings;
-    private final ConnectionPool pool;
+    private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final VmRecords vms;
     private final VmEvents vmEvents;
@@ -27,7 +28,7 @@ final class Database implements StateStore {
     private final MetricSamples metricSamples;
     private final CalendarEvents calendarEvents;
 
-    private Database(DatabaseSettings settings, ConnectionPool pool, InstantSource clock) {
+    private Database(DatabaseSettings settings, HikariDataSource pool, InstantSource clock) {
         this.settings = settings;
         this.pool = pool;
         this.jdbi = Jdbi.create(pool);
@@ -42,18 +43,25 @@ final class Database implements StateStore {
     static Database open(DatabaseSettings settings, InstantSource clock) {
         Dialect dialect = Dialect.of(settings);
         dialect.prepare(settings);
-        Properties properties = dialect.connectionProperties(settings);
-        ConnectionPool pool = new ConnectionPool(
-                () -> DriverManager.getConnection(settings.url(), properties), POOL_SIZE, settings.busyTimeout());
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("dormouse-state");
+        config.setJdbcUrl(settings.url());
+        config.setDataSourceProperties(dialect.connectionProperties(settings));
+        config.setMaximumPoolSize(POOL_SIZE);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(Math.max(250, settings.busyTimeout().toMillis()));
+        // Connect once at start, to tell "cannot reach the database" from "cannot migrate it".
+        config.setInitializationFailTimeout(1);
+        HikariDataSource pool;
         try {
-            // Connect once before migrating, to tell "cannot reach the database" from "cannot migrate it".
-            Connection first = pool.openConnection();
-            pool.closeConnection(first);
-            Migrations.apply(settings);
-        } catch (SQLException e) {
-            pool.close();
+            pool = new HikariDataSource(config);
+        } catch (HikariPool.PoolInitializationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new StateException(StateException.Kind.UNAVAILABLE, "cannot open the state database "
-                    + settings.maskedUrl() + ": " + e.getMessage() + ". " + remedy(dialect), e);
+                    + settings.maskedUrl() + ": " + cause.getMessage() + ". " + remedy(dialect), e);
+        }
+        try {
+            Migrations.apply(pool, settings);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -112,6 +120,11 @@ final class Database implements StateStore {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** The pooled connections, for tests that check how connections are set up. */
+    DataSource dataSource() {
+        return pool;
     }
 
     /** Turns a driver error into the kind of failure callers act on, naming what was being done. */

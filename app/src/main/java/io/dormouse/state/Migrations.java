@@ -1,7 +1,6 @@
 package io.dormouse.state;
 
-import java.util.HashMap;
-import java.util.Map;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
@@ -16,17 +15,11 @@ final class Migrations {
      *
      * @return how many migrations ran
      */
-    static int apply(DatabaseSettings settings) {
+    static int apply(DataSource connections, DatabaseSettings settings) {
         Dialect dialect = Dialect.of(settings);
-        Map<String, String> properties = new HashMap<>();
-        dialect.connectionProperties(settings).forEach((key, value) -> properties.put((String) key, (String) value));
-        // Flyway gets the credentials through dataSource(), and must not echo them from its properties.
-        properties.remove("user");
-        properties.remove("password");
         try {
             return Flyway.configure(Migrations.class.getClassLoader())
-                    .dataSource(settings.url(), settings.user(), settings.password())
-                    .jdbcProperties(properties)
+                    .dataSource(connections)
                     .locations(dialect.migrationLocation())
                     .failOnMissingLocations(true)
                     .load()

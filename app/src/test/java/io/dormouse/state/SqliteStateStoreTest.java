@@ -52,27 +52,10 @@ class SqliteStateStoreTest extends StateStoreContract {
 
     @Test
     void pooledConnectionsEnforceForeignKeysAndWaitForLocks() throws SQLException {
-        try (ConnectionPool pool = new ConnectionPool(() -> DriverManager.getConnection(settings.url(),
-                Dialect.SQLITE.connectionProperties(settings)), 1, Duration.ofSeconds(1))) {
-            Connection connection = pool.openConnection();
+        try (Database store = Database.open(settings, java.time.InstantSource.system());
+             Connection connection = store.dataSource().getConnection()) {
             assertThat(pragma(connection, "foreign_keys")).isEqualTo("1");
             assertThat(pragma(connection, "busy_timeout")).isEqualTo("5000");
-            pool.closeConnection(connection);
-        }
-    }
-
-    @Test
-    void poolLendsAtMostItsSizeAndReusesReturnedConnections() throws SQLException {
-        try (ConnectionPool pool = new ConnectionPool(() -> DriverManager.getConnection(settings.url()), 1,
-                Duration.ofMillis(100))) {
-            Connection lent = pool.openConnection();
-
-            assertThatThrownBy(pool::openConnection).isInstanceOf(SQLException.class)
-                    .hasMessageContaining("all 1 database connections stayed in use");
-            pool.closeConnection(lent);
-            Connection again = pool.openConnection();
-            assertThat(again).isSameAs(lent);
-            pool.closeConnection(again);
         }
     }
 
