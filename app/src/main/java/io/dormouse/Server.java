@@ -2,8 +2,12 @@ package io.dormouse;
 
 import io.dormouse.api.ApiServer;
 import io.dormouse.api.ApiToken;
+import io.dormouse.api.FleetRoutes;
+import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
+import io.dormouse.state.DatabaseSettings;
+import io.dormouse.state.StateStore;
 import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -47,11 +51,17 @@ public final class Server implements AutoCloseable {
         String token = ApiToken.loadOrCreate(dataDir, config.api().token());
         PrometheusMeterRegistry registry = Metrics.prometheus();
         parts.add(registry::close);
+        DatabaseConfig db = config.database();
+        StateStore store = StateStore.open(new DatabaseSettings(db.effectiveUrl(dataDir), db.user(),
+                db.password().value(), db.busyTimeout()));
+        parts.add(store);
+        LocalHost.register(store.hosts());
         Map<String, Object> versionInfo = new LinkedHashMap<>();
         versionInfo.put("version", Version.current());
         versionInfo.put("java", Runtime.version().toString());
         versionInfo.put("startedAt", Instant.now().toString());
-        api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo, List.of());
+        api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
+                List.of(new FleetRoutes(store)));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

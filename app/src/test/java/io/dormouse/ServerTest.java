@@ -1,13 +1,19 @@
 package io.dormouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dormouse.config.ApiConfig;
+import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DormouseConfig;
 import io.dormouse.config.ListenAddress;
 import io.dormouse.config.Secret;
+import io.dormouse.state.DatabaseSettings;
+import io.dormouse.state.NewVm;
+import io.dormouse.state.StateException;
+import io.dormouse.state.StateStore;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -129,5 +136,46 @@ class ServerTest {
         assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(res.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds",
                 "dormouse_api_requests_seconds_count{application=\"dormouse\",method=\"GET\",status=\"200\"}");
+    }
+
+    @Test
+    void registersTheLocalHostWithItsCapacity() throws Exception {
+        JsonNode hosts = JSON.readTree(get("/v1/hosts", token()).body());
+        assertThat(hosts).hasSize(1);
+        assertThat(hosts.get(0).path("vcpus").asInt()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(hosts.get(0).path("memoryMib").asLong()).isPositive();
+        assertThat(hosts.get(0).path("labels").path("local").asText()).isEqualTo("true");
+    }
+
+    @Test
+    void listsTheVmsOfTheStateDatabase() throws Exception {
+        assertThat(JSON.readTree(get("/v1/vms", token()).body())).isEmpty();
+        try (StateStore store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("data/state.db")))) {
+            store.vms().insert(new NewVm("web-1", "hibernated", "{\"cpus\":1}", "127.0.1.2", "127.0.2.2", 5, "gold"));
+        }
+        JsonNode vms = JSON.readTree(get("/v1/vms", token()).body());
+        assertThat(vms).hasSize(1);
+        assertThat(vms.get(0).path("name").asText()).isEqualTo("web-1");
+        assertThat(vms.get(0).path("state").asText()).isEqualTo("hibernated");
+        assertThat(vms.get(0).path("spec").path("cpus").asInt()).isEqualTo(1);
+        assertThat(JSON.readTree(get("/v1/vms/web-1", token()).body()).path("slaClass").asText()).isEqualTo("gold");
+        assertThat(JSON.readTree(get("/v1/vms/web-1/snapshots", token()).body())).isEmpty();
+
+        HttpResponse<String> missing = get("/v1/vms/web-2", token());
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(JSON.readTree(missing.body()).path("detail").asText()).contains("no VM named web-2");
+    }
+
+    @Test
+    void anUnusableDatabaseStopsStartUpAndReleasesWhatStarted() throws Exception {
+        server.close();
+        DormouseConfig base = config(dir.resolve("data"), Secret.NONE);
+        DormouseConfig broken = new DormouseConfig(base.dataDir(), base.log(), base.api(), base.dns(),
+                new DatabaseConfig("jdbc:postgresql://127.0.0.1:1/none", "u", Secret.NONE, Duration.ofSeconds(1)));
+        assertThatThrownBy(() -> Server.start(broken))
+                .isInstanceOf(StateException.class)
+                .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none");
+        server = Server.start(base);
+        assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
     }
 }

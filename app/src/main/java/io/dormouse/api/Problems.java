@@ -1,5 +1,6 @@
 package io.dormouse.api;
 
+import io.dormouse.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,14 @@ final class Problems {
     static Problem of(Throwable e) {
         return switch (e) {
             case ApiException api -> api.problem();
+            case StateException state -> switch (state.kind()) {
+                case NOT_FOUND -> Problem.of(404, "not-found", "Not found", state.getMessage());
+                case DUPLICATE -> Problem.of(409, "duplicate", "Already exists", state.getMessage());
+                case CONFLICT -> Problem.of(409, "conflict", "Conflict", state.getMessage());
+                case UNAVAILABLE -> Problem.of(503, "database-unavailable", "State database unavailable", state.getMessage());
+                case INVALID_SETTINGS, MIGRATION_FAILED, FAILED ->
+                        Problem.of(500, "database-failed", "State database failed", state.getMessage());
+            };
             case IllegalArgumentException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
             default -> {
                 LOG.atError().setCause(e).log("request failed");

@@ -20,7 +20,7 @@ final class SnapshotCommand extends GroupCommand {
 
         @Override
         String[] columns() {
-            return new String[] {"version", "parent", "createdAt", "totalBytes", "newBytes", "location"};
+            return new String[] {"version", "parentVersion", "createdAt", "totalBytes", "newBytes", "location"};
         }
     }
 }

@@ -113,4 +113,21 @@ class CliTest {
         assertThat(run("completion")).isZero();
         assertThat(out.toString()).contains("complete").contains("serve").contains("version");
     }
+
+    @Test
+    void listsHostsAsATableAndVmsAsJson() {
+        String data = dir.resolve("data").toString();
+        assertThat(run("host", "list", "--data-dir", data, "--api", api())).as(err.toString()).isZero();
+        assertThat(out.toString()).startsWith("NAME").contains("VCPUS").contains("MEMORY MIB");
+        out.getBuffer().setLength(0);
+        assertThat(run("vm", "list", "--json", "--data-dir", data, "--api", api())).isZero();
+        assertThat(out.toString().strip()).isEqualTo("[ ]");
+    }
+
+    @Test
+    void unknownVmIsAServerErrorNamingIt() {
+        int code = run("vm", "show", "ghost", "--data-dir", dir.resolve("data").toString(), "--api", api());
+        assertThat(code).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("404").contains("no VM named ghost").contains("[not-found]");
+    }
 }
