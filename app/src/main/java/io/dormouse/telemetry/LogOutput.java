@@ -50,6 +50,7 @@ public final class LogOutput {
         // Helidon and the JDK log through java.util.logging: route them here, quieter than ours.
         context.getLogger("io.helidon").setLevel(Level.WARN);
         context.getLogger("org.flywaydb").setLevel(Level.WARN);
+        context.getLogger("com.zaxxer.hikari").setLevel(Level.WARN);
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);
