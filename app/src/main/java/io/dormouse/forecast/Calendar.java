@@ -1,6 +1,7 @@
 package io.dormouse.forecast;
 
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * Known events (a nightly backup, a campaign, a holiday) that change demand. Every model
@@ -26,4 +27,12 @@ public interface Calendar {
 
     /** Whether any event is in effect at {@code t}. */
     boolean eventAt(Instant t);
+
+    /**
+     * The events in effect at {@code t} by name, each with its declared load factor (the product
+     * when several events share a name). Models learn one effect per name from history.
+     */
+    default Map<String, Double> factorsAt(Instant t) {
+        return eventAt(t) ? Map.of("event", loadFactor(t)) : Map.of();
+    }
 }
