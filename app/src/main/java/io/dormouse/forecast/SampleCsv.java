@@ -62,7 +62,12 @@ public final class SampleCsv {
         if (fields.length != 2) {
             throw malformed(number, line, "expected 2 fields timestamp,value, found " + fields.length);
         }
-        Instant time = timestamp(fields[0].strip(), number, line);
+        Instant time;
+        try {
+            time = timestamp(fields[0].strip());
+        } catch (ForecastException e) {
+            throw malformed(number, line, e.getMessage());
+        }
         double value;
         try {
             value = Double.parseDouble(fields[1].strip());
@@ -75,7 +80,8 @@ public final class SampleCsv {
         return new Sample(time, value);
     }
 
-    static Instant timestamp(String text, int number, String line) {
+    /** Reads a timestamp in any of the accepted forms; a bare date is midnight UTC. */
+    static Instant timestamp(String text) {
         try {
             if (text.length() == 19 && text.charAt(10) == ' ') {
                 return LocalDateTime.parse(text, SPACED).toInstant(ZoneOffset.UTC);
@@ -88,8 +94,7 @@ public final class SampleCsv {
             }
             return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
         } catch (DateTimeParseException e) {
-            throw malformed(number, line, "timestamp '" + text
-                    + "' is neither YYYY-MM-DD HH:MM:SS nor ISO-8601");
+            throw new ForecastException("timestamp '" + text + "' is neither YYYY-MM-DD HH:MM:SS nor ISO-8601");
         }
     }
 
