@@ -152,6 +152,19 @@ public final class Cron {
         return new ForecastException("cron '" + text + "': " + FIELDS.get(index) + " field '" + part + "': " + why);
     }
 
+    /** Schedules are equal when they fire at the same minutes, however they are written. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cron c && minutes.equals(c.minutes) && hours.equals(c.hours)
+                && daysOfMonth.equals(c.daysOfMonth) && months.equals(c.months) && daysOfWeek.equals(c.daysOfWeek)
+                && anyDayOfMonth == c.anyDayOfMonth && anyDayOfWeek == c.anyDayOfWeek;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(minutes, hours, daysOfMonth, months, daysOfWeek, anyDayOfMonth, anyDayOfWeek);
+    }
+
     @Override
     public String toString() {
         return text;
