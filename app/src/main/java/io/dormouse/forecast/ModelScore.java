@@ -1,5 +1,8 @@
 package io.dormouse.forecast;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
  * One model's backtest on one series. Pinball losses are per level of {@link Forecast#LEVELS};
  * scaled ones are divided by the previous-week seasonal naive's loss on the same origins (NaN when
@@ -19,7 +22,7 @@ public record ModelScore(String model, int origins, double[] pinball, double[] s
 
     static ModelScore failed(String model, String why) {
         double[] none = new double[Forecast.LEVELS.length];
-        java.util.Arrays.fill(none, Double.NaN);
+        Arrays.fill(none, Double.NaN);
         return new ModelScore(model, 0, none, none, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN,
                 Double.NaN, Double.NaN, why);
     }
@@ -30,11 +33,35 @@ public record ModelScore(String model, int origins, double[] pinball, double[] s
 
     /** Scaled pinball loss averaged over the levels: the figure the model selector ranks by. */
     public double meanScaledPinball() {
-        return java.util.Arrays.stream(scaledPinball).average().orElse(Double.NaN);
+        return Arrays.stream(scaledPinball).average().orElse(Double.NaN);
     }
 
     public double meanPinball() {
-        return java.util.Arrays.stream(pinball).average().orElse(Double.NaN);
+        return Arrays.stream(pinball).average().orElse(Double.NaN);
+    }
+
+    /** Equal when every figure is equal (NaN equals NaN), arrays compared by content. */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelScore m && model.equals(m.model) && origins == m.origins
+                && Arrays.equals(pinball, m.pinball) && Arrays.equals(scaledPinball, m.scaledPinball)
+                && Arrays.equals(new double[] {mase, coverage90, coverage99, idlePrecision, idleRecall, fitMillis, predictMicros},
+                        new double[] {m.mase, m.coverage90, m.coverage99, m.idlePrecision, m.idleRecall, m.fitMillis,
+                            m.predictMicros})
+                && failure.equals(m.failure);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(model, origins, Arrays.hashCode(pinball), mase, failure);
+    }
+
+    @Override
+    public String toString() {
+        return "ModelScore[" + model + ", origins " + origins + ", pinball " + Arrays.toString(pinball) + ", scaled "
+                + Arrays.toString(scaledPinball) + ", mase " + mase + ", coverage " + coverage90 + "/" + coverage99
+                + ", idle P/R " + idlePrecision + "/" + idleRecall + ", fit " + fitMillis + " ms, predict "
+                + predictMicros + " us" + (failure.isEmpty() ? "" : ", failed: " + failure) + "]";
     }
 
     @Override
