@@ -71,7 +71,7 @@ public final class BacktestCommand implements Callable<Integer> {
     Path calendarFile;
 
     @Option(names = "--idle-threshold",
-            description = "Demand below this is idle (default: 10% of the way from the training minimum to its 99th percentile).")
+            description = "Demand below this is idle (default: 10%% of the way from the training minimum to its 99th percentile).")
     Double idleThreshold;
 
     @Option(names = "--idle-min", defaultValue = "30m", converter = DurationConverter.class,
