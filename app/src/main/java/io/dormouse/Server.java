@@ -2,6 +2,7 @@ package io.dormouse;
 
 import io.dormouse.api.ApiServer;
 import io.dormouse.api.ApiToken;
+import io.dormouse.api.EventRoutes;
 import io.dormouse.api.FleetRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
@@ -61,7 +62,7 @@ public final class Server implements AutoCloseable {
         versionInfo.put("java", Runtime.version().toString());
         versionInfo.put("startedAt", Instant.now().toString());
         api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
-                List.of(new FleetRoutes(store)));
+                List.of(new FleetRoutes(store), new EventRoutes(store)));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

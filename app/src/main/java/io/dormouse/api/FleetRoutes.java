@@ -2,18 +2,15 @@ package io.dormouse.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dormouse.state.CalendarEvent;
 import io.dormouse.state.SnapshotVersion;
 import io.dormouse.state.StateStore;
 import io.dormouse.state.VmRecord;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 
-/** Read-only views of the fleet kept in the state database: VMs, their snapshot versions, hosts, calendar events. */
+/** Read-only views of the fleet kept in the state database: VMs, their snapshot versions, hosts. */
 public final class FleetRoutes implements HttpService {
 
     private final StateStore store;
@@ -28,8 +25,7 @@ public final class FleetRoutes implements HttpService {
                 .get("/vms/{name}", (req, res) -> Json.send(res, view(vm(req))))
                 .get("/vms/{name}/snapshots", (req, res) -> Json.send(res,
                         store.snapshotVersions().listByVm(vm(req).id()).stream().map(FleetRoutes::view).toList()))
-                .get("/hosts", (req, res) -> Json.send(res, store.hosts().list()))
-                .get("/events", (req, res) -> Json.send(res, store.calendarEvents().list().stream().map(FleetRoutes::view).toList()));
+                .get("/hosts", (req, res) -> Json.send(res, store.hosts().list()));
     }
 
     private VmRecord vm(ServerRequest req) {
@@ -60,14 +56,5 @@ public final class FleetRoutes implements HttpService {
     static SnapshotView view(SnapshotVersion v) {
         return new SnapshotView(v.version(), v.parentVersion(), v.createdAt(), v.totalBytes(), v.newBytes(),
                 v.manifestLocation(), v.qemuVersion(), v.machineFingerprint());
-    }
-
-    record EventView(long id, String name, String kind, String schedule, Instant startsAt, Instant endsAt,
-                     Duration duration, double loadFactor, String vm, Instant createdAt) {
-    }
-
-    static EventView view(CalendarEvent e) {
-        return new EventView(e.id(), e.name(), e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.schedule(),
-                e.startsAt(), e.endsAt(), e.duration(), e.loadFactor(), e.vmName(), e.createdAt());
     }
 }

@@ -1,5 +1,6 @@
 package io.dormouse.api;
 
+import io.dormouse.forecast.ForecastException;
 import io.dormouse.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,7 @@ final class Problems {
                 case INVALID_SETTINGS, MIGRATION_FAILED, FAILED ->
                         Problem.of(500, "database-failed", "State database failed", state.getMessage());
             };
+            case ForecastException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
             case IllegalArgumentException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
             default -> {
                 LOG.atError().setCause(e).log("request failed");

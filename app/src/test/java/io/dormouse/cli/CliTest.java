@@ -130,4 +130,40 @@ class CliTest {
         assertThat(code).isEqualTo(Cli.SERVER_ERROR);
         assertThat(err.toString()).contains("404").contains("no VM named ghost").contains("[not-found]");
     }
+
+    @Test
+    void calendarEventsAreAddedListedAndRemoved() {
+        String data = dir.resolve("data").toString();
+        assertThat(run("event", "add", "backup", "--cron", "0 2 * * *", "--duration", "1h", "--factor", "3",
+                "--data-dir", data, "--api", api())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("added event 1 (backup)");
+        assertThat(run("event", "add", "sale", "--start", "2026-11-27T00:00:00Z", "--end", "2026-11-30T00:00:00Z",
+                "--factor", "2.5", "--data-dir", data, "--api", api())).as(err.toString()).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("event", "list", "--data-dir", data, "--api", api())).isZero();
+        assertThat(out.toString()).contains("backup").contains("recurring").contains("0 2 * * *")
+                .contains("sale").contains("one-off").contains("2026-11-30T00:00:00Z");
+        assertThat(run("event", "remove", "1", "--data-dir", data, "--api", api())).isZero();
+        out.getBuffer().setLength(0);
+        assertThat(run("event", "list", "--data-dir", data, "--api", api())).isZero();
+        assertThat(out.toString()).doesNotContain("backup").contains("sale");
+        assertThat(run("event", "remove", "1", "--data-dir", data, "--api", api())).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("no calendar event with id 1");
+    }
+
+    @Test
+    void badEventsAreRefusedWithTheReason() {
+        String data = dir.resolve("data").toString();
+        assertThat(run("event", "add", "bad", "--cron", "61 * * * *", "--duration", "1h", "--factor", "2",
+                "--data-dir", data, "--api", api())).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("400").contains("61");
+        assertThat(run("event", "add", "late", "--start", "2026-11-30T00:00:00Z", "--end", "2026-11-27T00:00:00Z",
+                "--factor", "2", "--data-dir", data, "--api", api())).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("must be after start");
+        assertThat(run("event", "add", "both", "--cron", "0 2 * * *", "--start", "2026-11-30T00:00:00Z",
+                "--factor", "2", "--data-dir", data, "--api", api())).isEqualTo(Cli.USAGE);
+        assertThat(run("event", "add", "ghost-vm", "--cron", "0 2 * * *", "--duration", "1h", "--factor", "2",
+                "--vm", "nope", "--data-dir", data, "--api", api())).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("no VM named nope");
+    }
 }
