@@ -4,6 +4,8 @@ import io.dormouse.api.ApiServer;
 import io.dormouse.api.ApiToken;
 import io.dormouse.api.EventRoutes;
 import io.dormouse.api.FleetRoutes;
+import io.dormouse.api.ForecastRoutes;
+import io.dormouse.api.SeriesRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
@@ -62,7 +64,7 @@ public final class Server implements AutoCloseable {
         versionInfo.put("java", Runtime.version().toString());
         versionInfo.put("startedAt", Instant.now().toString());
         api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
-                List.of(new FleetRoutes(store), new EventRoutes(store)));
+                List.of(new FleetRoutes(store), new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store)));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

@@ -14,7 +14,6 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -41,7 +40,7 @@ public final class EventRoutes implements HttpService {
     }
 
     private void add(ServerRequest req, ServerResponse res) {
-        JsonNode body = body(req);
+        JsonNode body = Requests.body(req);
         String name = text(body, "name", true);
         String vm = text(body, "vm", false);
         double factor = body.path("loadFactor").isNumber() ? body.path("loadFactor").asDouble()
@@ -110,18 +109,6 @@ public final class EventRoutes implements HttpService {
         Instant end = e.kind() == CalendarEvent.Kind.ONE_OFF ? e.startsAt().plus(e.duration()) : e.endsAt();
         return new EventView(e.id(), e.name(), e.kind().name().toLowerCase(Locale.ROOT).replace('_', '-'), e.schedule(),
                 e.startsAt(), end, e.duration(), e.loadFactor(), e.vmName(), e.createdAt());
-    }
-
-    private static JsonNode body(ServerRequest req) {
-        try {
-            JsonNode body = Json.MAPPER.readTree(req.content().inputStream());
-            if (body == null || !body.isObject()) {
-                throw ApiException.badRequest("the body must be a JSON object");
-            }
-            return body;
-        } catch (IOException e) {
-            throw ApiException.badRequest("the body is not valid JSON: " + e.getMessage());
-        }
     }
 
     private static String text(JsonNode body, String field, boolean required) {

@@ -7,7 +7,6 @@ import io.dormouse.state.StateStore;
 import io.dormouse.state.VmRecord;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
-import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
 
 /** Read-only views of the fleet kept in the state database: VMs, their snapshot versions, hosts. */
@@ -22,16 +21,10 @@ public final class FleetRoutes implements HttpService {
     @Override
     public void routing(HttpRules rules) {
         rules.get("/vms", (req, res) -> Json.send(res, store.vms().list().stream().map(FleetRoutes::view).toList()))
-                .get("/vms/{name}", (req, res) -> Json.send(res, view(vm(req))))
+                .get("/vms/{name}", (req, res) -> Json.send(res, view(Requests.vm(store, req))))
                 .get("/vms/{name}/snapshots", (req, res) -> Json.send(res,
-                        store.snapshotVersions().listByVm(vm(req).id()).stream().map(FleetRoutes::view).toList()))
+                        store.snapshotVersions().listByVm(Requests.vm(store, req).id()).stream().map(FleetRoutes::view).toList()))
                 .get("/hosts", (req, res) -> Json.send(res, store.hosts().list()));
-    }
-
-    private VmRecord vm(ServerRequest req) {
-        String name = req.path().pathParameters().get("name");
-        return store.vms().find(name).orElseThrow(() -> ApiException.notFound("no VM named " + name
-                + "; 'dormouse vm list' shows the VMs there are"));
     }
 
     record VmView(String name, String state, String address, String frontAddress, int priority, String slaClass,

@@ -7,7 +7,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dormouse vm}: the fleet's virtual machines. */
 @Command(name = "vm", mixinStandardHelpOptions = true, description = "Lists and manages virtual machines.",
-        subcommands = {VmCommand.List.class, VmCommand.Show.class})
+        subcommands = {VmCommand.List.class, VmCommand.Show.class, SeriesCommands.Show.class, SeriesCommands.Import.class})
 final class VmCommand extends GroupCommand {
 
     static String path(String name) {

@@ -1,0 +1,127 @@
+package io.dormouse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dormouse.forecast.ForecastException;
+import io.dormouse.forecast.Sample;
+import io.dormouse.forecast.SampleCsv;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code dormouse vm series} and {@code dormouse vm import-series}: a VM's demand history. */
+final class SeriesCommands {
+
+    private SeriesCommands() {
+    }
+
+    @Command(name = "import-series", mixinStandardHelpOptions = true,
+            description = {"Imports a demand history from CSV (timestamp,value) so forecasts can start from it.",
+                    "Malformed rows are reported with their line number and nothing is imported."})
+    static final class Import implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME", description = "The VM's name.")
+        String name;
+
+        @Option(names = "--metric", required = true, paramLabel = "METRIC", description = "Metric name, e.g. connections.")
+        String metric;
+
+        @Option(names = "--csv", required = true, paramLabel = "FILE",
+                description = "CSV with a header timestamp,value; times as YYYY-MM-DD HH:MM:SS (UTC) or RFC 3339.")
+        Path csv;
+
+        @Override
+        public void run() {
+            List<Sample> samples;
+            try (Reader reader = Files.newBufferedReader(csv)) {
+                samples = SampleCsv.parse(reader);
+            } catch (NoSuchFileException e) {
+                throw new CliException(Cli.USAGE, "no such file: " + csv);
+            } catch (IOException e) {
+                throw new CliException(Cli.USAGE, "cannot read " + csv + ": " + e.getMessage());
+            } catch (ForecastException e) {
+                throw new CliException(Cli.USAGE, csv + ": " + e.getMessage() + "; nothing was imported");
+            }
+            List<Object[]> rows = new ArrayList<>(samples.size());
+            samples.forEach(s -> rows.add(new Object[] {s.time().toEpochMilli(), s.value()}));
+            JsonNode result = client.client(Cli.root(spec))
+                    .post(VmCommand.path(name) + "/series/" + metric, Map.of("samples", rows));
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json) {
+                Output.json(out, result);
+                return;
+            }
+            out.printf("imported %d samples of %s into %s (%d new)%n", result.path("received").asInt(), metric, name,
+                    result.path("added").asInt());
+            out.flush();
+        }
+    }
+
+    @Command(name = "series", mixinStandardHelpOptions = true, description = "Prints a VM's sampled and imported series.")
+    static final class Show implements Runnable {
+
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(paramLabel = "NAME", description = "The VM's name.")
+        String name;
+
+        @Option(names = "--metric", required = true, paramLabel = "METRIC", description = "Metric name, e.g. connections.")
+        String metric;
+
+        @Option(names = "--from", paramLabel = "TIME", description = "RFC 3339 start (default: 7 days before --to).")
+        String from;
+
+        @Option(names = "--to", paramLabel = "TIME", description = "RFC 3339 end, exclusive (default: now).")
+        String to;
+
+        @Option(names = "--step", paramLabel = "DURATION", description = "Average into steps of this length, e.g. 1h.")
+        String step;
+
+        @Override
+        public void run() {
+            StringBuilder path = new StringBuilder(VmCommand.path(name)).append("/series?metric=").append(metric);
+            if (from != null) {
+                path.append("&from=").append(from);
+            }
+            if (to != null) {
+                path.append("&to=").append(to);
+            }
+            if (step != null) {
+                path.append("&step=").append(step);
+            }
+            JsonNode series = client.client(Cli.root(spec)).get(path.toString());
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json) {
+                Output.json(out, series);
+                return;
+            }
+            List<String[]> lines = new ArrayList<>();
+            lines.add(new String[] {"TIME", metric.toUpperCase()});
+            series.path("points").forEach(p -> lines.add(new String[] {p.get(0).asText(), p.get(1).asText()}));
+            Output.table(out, lines);
+            out.printf("%d points, step %s%n", lines.size() - 1, series.path("step").asText());
+            out.flush();
+        }
+    }
+}
