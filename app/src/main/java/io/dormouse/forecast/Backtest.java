@@ -24,10 +24,6 @@ public final class Backtest {
         this.nanoClock = nanoClock;
     }
 
-    public BacktestPlan plan() {
-        return plan;
-    }
-
     /** Scores each of {@code models} on {@code series}, in the given order. */
     public List<ModelScore> run(List<Forecaster> models, Series series, Calendar calendar) {
         Layout layout = layout(series);

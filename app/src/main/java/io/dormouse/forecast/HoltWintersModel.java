@@ -24,10 +24,6 @@ final class HoltWintersModel implements Forecaster.Model {
         this.quantiles = quantiles;
     }
 
-    DoubleSeasonalState.Params params() {
-        return params;
-    }
-
     @Override
     public Forecast predict(Series context, int steps) {
         if (!context.step().equals(step)) {
