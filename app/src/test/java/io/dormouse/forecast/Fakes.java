@@ -1,6 +1,7 @@
 package io.dormouse.forecast;
 
-import java.util.Arrays;
+import java.util.function.IntToDoubleFunction;
+import java.util.function.ToIntFunction;
 
 /** Forecasters with known output for the backtest and selector tests. */
 final class Fakes {
@@ -10,46 +11,12 @@ final class Fakes {
 
     /** Forecasts {@code value} at every level and step. */
     static Forecaster constant(String name, double value) {
-        return new Forecaster() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Model fit(Series history, Calendar calendar) {
-                return (context, steps) -> {
-                    double[][] v = new double[Forecast.LEVELS.length][steps];
-                    for (double[] row : v) {
-                        Arrays.fill(row, value);
-                    }
-                    return new Forecast(context.end(), context.step(), Forecast.LEVELS, v);
-                };
-            }
-        };
+        return named(name, context -> 0, t -> value);
     }
 
     /** Forecasts exactly what {@code truth} holds after the context (the last value past its end). */
     static Forecaster oracle(Series truth) {
-        return new Forecaster() {
-            @Override
-            public String name() {
-                return "oracle";
-            }
-
-            @Override
-            public Model fit(Series history, Calendar calendar) {
-                return (context, steps) -> {
-                    double[][] v = new double[Forecast.LEVELS.length][steps];
-                    for (double[] row : v) {
-                        for (int t = 0; t < steps; t++) {
-                            row[t] = truth.at(Math.min(context.size() + t, truth.size() - 1));
-                        }
-                    }
-                    return new Forecast(context.end(), context.step(), Forecast.LEVELS, v);
-                };
-            }
-        };
+        return named("oracle", Series::size, i -> truth.at(Math.min(i, truth.size() - 1)));
     }
 
     static Forecaster failing(String name) {
@@ -62,6 +29,29 @@ final class Fakes {
             @Override
             public Model fit(Series history, Calendar calendar) {
                 throw new ForecastException(name + " cannot fit");
+            }
+        };
+    }
+
+    /** Forecasts {@code value(offset(context) + t)} at every level for step {@code t}. */
+    private static Forecaster named(String name, ToIntFunction<Series> offset, IntToDoubleFunction value) {
+        return new Forecaster() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public Model fit(Series history, Calendar calendar) {
+                return (context, steps) -> {
+                    double[][] v = new double[Forecast.LEVELS.length][steps];
+                    for (double[] row : v) {
+                        for (int t = 0; t < steps; t++) {
+                            row[t] = value.applyAsDouble(offset.applyAsInt(context) + t);
+                        }
+                    }
+                    return new Forecast(context.end(), context.step(), Forecast.LEVELS, v);
+                };
             }
         };
     }
