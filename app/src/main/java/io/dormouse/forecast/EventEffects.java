@@ -106,25 +106,40 @@ final class EventEffects {
         return new Forecast(f.start(), f.step(), f.levels(), values);
     }
 
-    /** Mean of the same step a week (else a day) before and after, outside events; NaN if none. */
+    /**
+     * What step {@code i} would have been without events: the mean of the same step one and two weeks
+     * (else days) before and after, outside events; for an event that recurs at every such step (a
+     * nightly job), the mean of the nearest steps outside events on either side, within a day. NaN if none.
+     */
     private static double baseline(double[] y, boolean[] inEvent, int i, int[] lags) {
         for (int lag : lags) {
-            if (lag <= 0) {
-                continue;
-            }
-            double sum = 0;
-            int n = 0;
-            for (int j : new int[] {i - lag, i + lag, i - 2 * lag, i + 2 * lag}) {
-                if (j >= 0 && j < y.length && !inEvent[j] && Double.isFinite(y[j])) {
-                    sum += y[j];
-                    n++;
-                }
-            }
-            if (n > 0) {
-                return sum / n;
+            double mean = mean(y, inEvent, i - lag, i + lag, i - 2 * lag, i + 2 * lag);
+            if (lag > 0 && !Double.isNaN(mean)) {
+                return mean;
             }
         }
-        return Double.NaN;
+        int before = i;
+        int after = i;
+        int reach = lags[1] > 0 ? lags[1] : y.length;
+        while (before >= 0 && i - before < reach && (inEvent[before] || Double.isNaN(y[before]))) {
+            before--;
+        }
+        while (after < y.length && after - i < reach && (inEvent[after] || Double.isNaN(y[after]))) {
+            after++;
+        }
+        return mean(y, inEvent, before, after);
+    }
+
+    private static double mean(double[] y, boolean[] inEvent, int... steps) {
+        double sum = 0;
+        int n = 0;
+        for (int j : steps) {
+            if (j >= 0 && j < y.length && !inEvent[j] && !Double.isNaN(y[j])) {
+                sum += y[j];
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
     }
 
     private static int period(Series s, Duration period) {

@@ -79,4 +79,39 @@ class EventEffectsTest {
 
         assertThat(aware).isLessThan(plain / 3);
     }
+
+    /** A job every third day of the month at 02:00 for two hours that triples demand. */
+    private static final Cron EVERY_THIRD_DAY = Cron.parse("0 2 */3 * *");
+
+    private static Series withJob(Cron schedule, double effect) {
+        return Synthetic.series(4 * Synthetic.WEEK, 2.0, 5, i -> {
+            Instant t = Synthetic.START.plus(Synthetic.STEP.multipliedBy(i));
+            return Synthetic.clean(i) * (schedule.firedWithin(t, Duration.ofHours(2)) ? effect : 1);
+        });
+    }
+
+    @Test
+    void learnsTheEffectOfARecurringJobEvenWhenItRunsEveryNight() {
+        Cron nightly = Cron.parse("0 2 * * *");
+        Series history = withJob(nightly, 3.0);
+        Calendar calendar = EventCalendar.of(List.of(new CalendarEvent.Recurring("backup", nightly, Duration.ofHours(2), 2.0)));
+
+        assertThat(EventEffects.learn(history, calendar).learned("backup")).isCloseTo(3.0, within(0.15));
+    }
+
+    @Test
+    void recurringEventsOutOfStepWithTheSeasonsAreForecast() {
+        Series all = withJob(EVERY_THIRD_DAY, 3.0);
+        Calendar calendar = EventCalendar.of(List.of(
+                new CalendarEvent.Recurring("job", EVERY_THIRD_DAY, Duration.ofHours(2), 2.0)));
+        int jobDay = 21 * Synthetic.DAY; // 2024-01-22, a day the job runs
+        Series history = all.head(jobDay);
+
+        for (Forecaster model : List.<Forecaster>of(HoltWinters.create(), SeasonalNaive.previousWeek())) {
+            double plain = Synthetic.medianError(model.fit(history, Calendar.EMPTY).predict(history, Synthetic.DAY), all, jobDay);
+            double aware = Synthetic.medianError(model.fit(history, calendar).predict(history, Synthetic.DAY), all, jobDay);
+
+            assertThat(aware).as(model.name()).isLessThan(plain / 2);
+        }
+    }
 }
