@@ -1,6 +1,7 @@
 package io.dormouse.forecast;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * The hybrid histogram policy of Shahrad et al., "Serverless in the Wild: Characterizing and
@@ -18,6 +19,8 @@ public final class HybridHistogram implements Forecaster {
     public static final double MAX_OUT_OF_RANGE_SHARE = 0.5;
     /** A relative threshold: active above this fraction of the way from the minimum to the 99th percentile. */
     public static final double RELATIVE_THRESHOLD = 0.1;
+    /** Above this share of active steps the forecast is the fallback's: see {@link #fit}. */
+    public static final double MAX_ACTIVE_SHARE = 0.5;
 
     private final double threshold;
     private final Forecaster fallback;
@@ -59,14 +62,25 @@ public final class HybridHistogram implements Forecaster {
         return representative ? histogram.windows() : new IdleWindows(Duration.ZERO, RANGE, false);
     }
 
+    /**
+     * Forecasts from the windows when the histogram is representative and the VM is idle most of the
+     * time; otherwise (no idle pattern, or a VM busy more often than not, whose level is a time
+     * series rather than a typical level of activity) with the fallback model.
+     */
     @Override
     public Model fit(Series history, Calendar calendar) {
         return EventEffects.fit(history, calendar, plain -> {
             IdleWindows windows = windows(plain);
-            return windows.representative()
-                    ? WindowModel.fit(plain, windows, thresholdFor(plain))
+            double threshold = thresholdFor(plain);
+            return windows.representative() && activeShare(plain, threshold) <= MAX_ACTIVE_SHARE
+                    ? WindowModel.fit(plain, windows, threshold)
                     : fallback.fit(plain, Calendar.EMPTY);
         });
+    }
+
+    private static double activeShare(Series s, double threshold) {
+        double[] values = Quantiles.sortedFinite(s.values());
+        return values.length == 0 ? 0 : (double) Arrays.stream(values).filter(v -> v > threshold).count() / values.length;
     }
 
     double thresholdFor(Series history) {

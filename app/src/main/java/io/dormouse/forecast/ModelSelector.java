@@ -37,11 +37,12 @@ public final class ModelSelector implements Forecaster {
     }
 
     /**
-     * Selects among {@code candidates}, scoring them on the last quarter of the history with 2-hour
-     * forecasts from an origin every hour.
+     * Selects among {@code candidates}, scoring them on the last 40% of the history with 2-hour
+     * forecasts from an origin every hour: long enough to span a few days of a two-week history, so
+     * that one unusual day does not decide.
      */
     public static ModelSelector of(List<Forecaster> candidates) {
-        return of(candidates, new BacktestPlan(0.75, Duration.ofHours(2), Duration.ofHours(1),
+        return of(candidates, new BacktestPlan(0.6, Duration.ofHours(2), Duration.ofHours(1),
                 IdleQuery.below(0)));
     }
 

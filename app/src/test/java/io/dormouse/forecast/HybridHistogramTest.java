@@ -89,4 +89,15 @@ class HybridHistogramTest {
 
         assertThat(viaPolicy.values()).isDeepEqualTo(direct.values());
     }
+
+    @Test
+    void forecastsABusyVmWithTheFallbackModel() {
+        Series busy = minutes(3 * 1440, i -> i % 60 != 0);
+        Forecaster naive = SeasonalNaive.previousDay();
+        HybridHistogram policy = HybridHistogram.withThreshold(1).withFallback(naive);
+
+        assertThat(policy.windows(busy).representative()).isTrue();
+        assertThat(policy.fit(busy, Calendar.EMPTY).predict(busy, 30).values())
+                .isDeepEqualTo(naive.fit(busy, Calendar.EMPTY).predict(busy, 30).values());
+    }
 }
