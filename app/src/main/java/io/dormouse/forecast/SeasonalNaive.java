@@ -1,6 +1,7 @@
 package io.dormouse.forecast;
 
 import java.time.Duration;
+import java.util.Arrays;
 
 /**
  * Seasonal naive forecasts: demand repeats the previous day, the previous week, or the larger of
@@ -77,7 +78,7 @@ public final class SeasonalNaive implements Forecaster {
 
     private Forecast predict(Series context, int steps, int day, int week, ResidualQuantiles quantiles) {
         double[] y = context.values();
-        double[] extended = java.util.Arrays.copyOf(y, y.length + steps);
+        double[] extended = Arrays.copyOf(y, y.length + steps);
         double[] points = new double[steps];
         int season = lag == Lag.DAY ? day : week;
         for (int t = 0; t < steps; t++) {
@@ -87,10 +88,11 @@ public final class SeasonalNaive implements Forecaster {
         }
         Forecast plain = quantiles.around(context.end(), context.step(), points);
         double[][] widened = plain.values();
-        for (int t = 0; t < steps; t++) {
+        for (int t = season; t < steps; t++) {
+            // a forecast reaching k seasons back accumulates k seasonal differences
             double spread = Math.sqrt(Math.ceil((t + 1.0) / season));
+            double median = widened[0][t];
             for (int q = 0; q < widened.length; q++) {
-                double median = widened[0][t];
                 if (Forecast.LEVELS[q] > 0.5) {
                     widened[q][t] = median + (widened[q][t] - median) * spread;
                 }

@@ -4,27 +4,23 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * The hybrid histogram's windows as a forecast: each future step is active with the probability
- * seen in history for steps inside (or outside) the warm window, and the forecast quantiles are
- * those of the mixture of the active and idle levels seen in history.
+ * The hybrid histogram's windows as a forecast for a VM idle most of the time: each future step is
+ * active with the probability seen in history for steps inside (or outside) the warm window after
+ * the last activity, and its quantiles are those of the mixture of the active and idle levels seen
+ * in history.
  */
 final class WindowModel implements Forecaster.Model {
 
     private final IdleWindows windows;
     private final double threshold;
-    private final double activeInWindow;
-    private final double activeOutside;
-    private final double[] activeLevels;
-    private final double[] idleLevels;
+    private final double[] warm;
+    private final double[] cold;
 
-    private WindowModel(IdleWindows windows, double threshold, double activeInWindow, double activeOutside,
-            double[] activeLevels, double[] idleLevels) {
+    private WindowModel(IdleWindows windows, double threshold, double[] warm, double[] cold) {
         this.windows = windows;
         this.threshold = threshold;
-        this.activeInWindow = activeInWindow;
-        this.activeOutside = activeOutside;
-        this.activeLevels = activeLevels;
-        this.idleLevels = idleLevels;
+        this.warm = warm;
+        this.cold = cold;
     }
 
     static WindowModel fit(Series history, IdleWindows windows, double threshold) {
@@ -38,7 +34,7 @@ final class WindowModel implements Forecaster.Model {
             }
             boolean active = v > threshold;
             if (lastActive >= 0) {
-                int[] counts = windows.warmAfter(idle(history.step(), i - lastActive - 1)) ? in : out;
+                int[] counts = windows.warmAfter(history.step().multipliedBy(i - lastActive - 1L)) ? in : out;
                 counts[0]++;
                 counts[1] += active ? 1 : 0;
             }
@@ -50,7 +46,9 @@ final class WindowModel implements Forecaster.Model {
         double[] activeLevels = Arrays.stream(values).filter(v -> v > threshold).toArray();
         double[] idleLevels = Arrays.stream(values).filter(v -> v <= threshold).toArray();
         double overall = (double) activeLevels.length / values.length;
-        return new WindowModel(windows, threshold, share(in, overall), share(out, overall), activeLevels, idleLevels);
+        return new WindowModel(windows, threshold,
+                mixture(share(in, overall), activeLevels, idleLevels),
+                mixture(share(out, overall), activeLevels, idleLevels));
     }
 
     @Override
@@ -64,26 +62,27 @@ final class WindowModel implements Forecaster.Model {
         }
         double[][] values = new double[Forecast.LEVELS.length][steps];
         for (int t = 0; t < steps; t++) {
-            boolean warm = lastActive >= 0
-                    && windows.warmAfter(idle(context.step(), context.size() + t - lastActive - 1L));
-            double p = warm ? activeInWindow : activeOutside;
+            boolean inWindow = lastActive >= 0
+                    && windows.warmAfter(context.step().multipliedBy(context.size() + t - lastActive - 1L));
+            double[] quantiles = inWindow ? warm : cold;
             for (int q = 0; q < values.length; q++) {
-                values[q][t] = mixtureQuantile(Forecast.LEVELS[q], p);
+                values[q][t] = quantiles[q];
             }
         }
         return new Forecast(context.end(), context.step(), Forecast.LEVELS, values);
     }
 
-    /** The {@code level} quantile of "active level with probability p, else idle level". */
-    private double mixtureQuantile(double level, double p) {
-        if (activeLevels.length == 0 || (level < 1 - p && idleLevels.length > 0)) {
-            return Quantiles.ofSorted(idleLevels, idleLevels.length == 0 ? 0 : Math.min(1, level / (1 - p)));
+    /** The quantiles at {@link Forecast#LEVELS} of "an active level with probability p, else an idle level". */
+    private static double[] mixture(double p, double[] activeLevels, double[] idleLevels) {
+        double[] quantiles = new double[Forecast.LEVELS.length];
+        for (int q = 0; q < quantiles.length; q++) {
+            double level = Forecast.LEVELS[q];
+            boolean idle = activeLevels.length == 0 || (level < 1 - p && idleLevels.length > 0);
+            quantiles[q] = idle
+                    ? Quantiles.ofSorted(idleLevels, Math.min(1, level / (1 - p)))
+                    : Quantiles.ofSorted(activeLevels, Math.max(0, (level - (1 - p)) / p));
         }
-        return Quantiles.ofSorted(activeLevels, p == 0 ? 0 : Math.max(0, (level - (1 - p)) / p));
-    }
-
-    private static Duration idle(Duration step, long steps) {
-        return step.multipliedBy(steps);
+        return quantiles;
     }
 
     private static double share(int[] counts, double otherwise) {
