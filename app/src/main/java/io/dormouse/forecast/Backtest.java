@@ -3,6 +3,7 @@ package io.dormouse.forecast;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.LongSupplier;
 
 /**
@@ -20,8 +21,8 @@ public final class Backtest {
     }
 
     public Backtest(BacktestPlan plan, LongSupplier nanoClock) {
-        this.plan = plan;
-        this.nanoClock = nanoClock;
+        this.plan = Objects.requireNonNull(plan, "plan");
+        this.nanoClock = Objects.requireNonNull(nanoClock, "nanoClock");
     }
 
     /** Scores each of {@code models} on {@code series}, in the given order. */

@@ -8,11 +8,9 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The calendar as a multiplicative adjustment shared by the statistical models: each event's
- * effect is learned from history where the event occurred (actual demand over the demand at the
- * same time of week, or day, outside events), else its declared factor is used. History is divided
- * by the effects before fitting, so that events do not pollute the seasonal shape, and forecasts
- * are multiplied by them.
+ * The calendar as a multiplicative adjustment shared by the statistical models: an event's effect is
+ * learned where it occurred in history, else its declared factor is used; history is divided by the
+ * effects before fitting (so events do not pollute the seasonal shape) and forecasts multiplied by them.
  */
 final class EventEffects {
 

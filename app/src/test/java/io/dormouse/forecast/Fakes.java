@@ -1,5 +1,6 @@
 package io.dormouse.forecast;
 
+import java.util.function.Function;
 import java.util.function.IntToDoubleFunction;
 import java.util.function.ToIntFunction;
 
@@ -20,21 +21,25 @@ final class Fakes {
     }
 
     static Forecaster failing(String name) {
-        return new Forecaster() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public Model fit(Series history, Calendar calendar) {
-                throw new ForecastException(name + " cannot fit");
-            }
-        };
+        return of(name, history -> {
+            throw new ForecastException(name + " cannot fit");
+        });
     }
 
     /** Forecasts {@code value(offset(context) + t)} at every level for step {@code t}. */
     private static Forecaster named(String name, ToIntFunction<Series> offset, IntToDoubleFunction value) {
+        return of(name, history -> (context, steps) -> {
+            double[][] v = new double[Forecast.LEVELS.length][steps];
+            for (double[] row : v) {
+                for (int t = 0; t < steps; t++) {
+                    row[t] = value.applyAsDouble(offset.applyAsInt(context) + t);
+                }
+            }
+            return new Forecast(context.end(), context.step(), Forecast.LEVELS, v);
+        });
+    }
+
+    private static Forecaster of(String name, Function<Series, Forecaster.Model> fit) {
         return new Forecaster() {
             @Override
             public String name() {
@@ -43,15 +48,7 @@ final class Fakes {
 
             @Override
             public Model fit(Series history, Calendar calendar) {
-                return (context, steps) -> {
-                    double[][] v = new double[Forecast.LEVELS.length][steps];
-                    for (double[] row : v) {
-                        for (int t = 0; t < steps; t++) {
-                            row[t] = value.applyAsDouble(offset.applyAsInt(context) + t);
-                        }
-                    }
-                    return new Forecast(context.end(), context.step(), Forecast.LEVELS, v);
-                };
+                return fit.apply(history);
             }
         };
     }
