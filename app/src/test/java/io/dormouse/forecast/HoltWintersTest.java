@@ -92,4 +92,19 @@ class HoltWintersTest {
                 .isInstanceOf(ForecastException.class)
                 .hasMessageContaining("needs at least 2 days of history (576 steps of PT5M), got 1");
     }
+
+    @Test
+    void forecastsTheSameWhetherTheContextExtendsTheHistoryOrNot() {
+        Series all = Synthetic.seasonal(3 * Synthetic.WEEK, 2.0, 13);
+        Series history = all.head(2 * Synthetic.WEEK);
+        Forecaster.Model model = HoltWinters.create().fit(history, Calendar.EMPTY);
+        Series context = all.head(2 * Synthetic.WEEK + 100);
+        double[] revised = context.values();
+        revised[10] += 1e-9;
+
+        Forecast fromEnd = model.predict(context, 24);
+        Forecast replayed = model.predict(new Series(context.start(), context.step(), revised), 24);
+
+        assertThat(fromEnd.quantile(0.5)).containsExactly(replayed.quantile(0.5), org.assertj.core.api.Assertions.within(1e-6));
+    }
 }
