@@ -1,0 +1,155 @@
+package io.dormouse.blob;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+/**
+ * Objects in an S3 bucket (AWS or any S3 API server), addressed path-style so that endpoints
+ * without wildcard DNS work. S3 makes each PUT atomic and durable once it is acknowledged.
+ */
+public final class S3BlobStore implements BlobStore {
+
+    private final S3Client s3;
+    private final String bucket;
+    private final String prefix;
+    private final String name;
+
+    private S3BlobStore(S3Client s3, S3Settings settings) {
+        this.s3 = s3;
+        this.bucket = settings.bucket();
+        this.prefix = settings.prefix();
+        this.name = "S3 blob store " + (settings.endpoint() == null ? "" : settings.endpoint() + " ")
+                + "bucket " + bucket + (prefix.isEmpty() ? "" : " prefix " + prefix);
+    }
+
+    /** A client for the bucket of {@code settings}; close it to release its connections. */
+    public static S3BlobStore open(S3Settings settings) {
+        S3ClientBuilder builder = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .region(Region.of(settings.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())));
+        if (settings.endpoint() != null) {
+            builder.endpointOverride(settings.endpoint());
+        }
+        return new S3BlobStore(builder.build(), settings);
+    }
+
+    @Override
+    public void put(String key, byte[] content) {
+        String object = object(key);
+        call("writing", key, () -> s3.putObject(r -> r.bucket(bucket).key(object), RequestBody.fromBytes(content)));
+    }
+
+    @Override
+    public byte[] get(String key) {
+        String object = object(key);
+        return call("reading", key, () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(object)).asByteArray());
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        BlobKeys.range(name, key, offset, length);
+        long size = size(key);
+        if (offset + length > size) {
+            throw BlobKeys.outOfRange(name, key, offset, length, size);
+        }
+        if (length == 0) {
+            return new byte[0];
+        }
+        String object = object(key);
+        String range = "bytes=" + offset + "-" + (offset + length - 1);
+        byte[] bytes = call("reading", key,
+                () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(object).range(range)).asByteArray());
+        if (bytes.length != length) {
+            throw BlobKeys.outOfRange(name, key, offset, length, size);
+        }
+        return bytes;
+    }
+
+    @Override
+    public boolean exists(String key) {
+        try {
+            size(key);
+            return true;
+        } catch (BlobException e) {
+            if (e.kind() == BlobException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public long size(String key) {
+        String object = object(key);
+        return call("reading the size of", key, () -> s3.headObject(r -> r.bucket(bucket).key(object)).contentLength());
+    }
+
+    @Override
+    public List<BlobInfo> list(String keyPrefix) {
+        BlobKeys.prefix(name, keyPrefix);
+        String objectPrefix = prefix + keyPrefix;
+        return call("listing", keyPrefix, () -> {
+            List<BlobInfo> found = new ArrayList<>();
+            for (S3Object o : s3.listObjectsV2Paginator(r -> r.bucket(bucket).prefix(objectPrefix)).contents()) {
+                found.add(new BlobInfo(o.key().substring(prefix.length()), o.size(), o.lastModified()));
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public boolean delete(String key) {
+        if (!exists(key)) {
+            return false;
+        }
+        String object = object(key);
+        call("deleting", key, () -> s3.deleteObject(r -> r.bucket(bucket).key(object)));
+        return true;
+    }
+
+    @Override
+    public void close() {
+        s3.close();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private String object(String key) {
+        return prefix + BlobKeys.key(name, key);
+    }
+
+    private <T> T call(String action, String key, Supplier<T> request) {
+        try {
+            return request.get();
+        } catch (NoSuchKeyException e) {
+            throw new BlobException(BlobException.Kind.NOT_FOUND, name + ": no object '" + key + "'");
+        } catch (S3Exception e) {
+            if (e.statusCode() == 404) {
+                throw new BlobException(BlobException.Kind.NOT_FOUND, name + ": no object '" + key + "'");
+            }
+            throw new BlobException(BlobException.Kind.FAILED, name + ": " + action + " '" + key + "' failed: HTTP "
+                    + e.statusCode() + " " + e.awsErrorDetails().errorCode() + " (" + e.getMessage() + ")", e);
+        } catch (SdkException e) {
+            throw new BlobException(BlobException.Kind.FAILED, name + ": " + action + " '" + key + "' failed ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+}

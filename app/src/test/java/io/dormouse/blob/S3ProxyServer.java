@@ -1,0 +1,77 @@
+package io.dormouse.blob;
+
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * A real S3 API server (S3Proxy over its in-memory backend) on a free loopback port, with
+ * signature V4 authentication, for tests that talk HTTP to S3.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+
+    private static final String ACCESS_KEY = "dormouse-test";
+    private static final String SECRET_KEY = "dormouse-test-secret";
+    private static final String REGION = "us-east-1";
+
+    private final S3Proxy proxy;
+    private final URI endpoint;
+
+    private S3ProxyServer(S3Proxy proxy, URI endpoint) {
+        this.proxy = proxy;
+        this.endpoint = endpoint;
+    }
+
+    public static S3ProxyServer start() throws Exception {
+        URI endpoint = URI.create("http://127.0.0.1:" + freePort());
+        S3Proxy proxy = S3Proxy.builder()
+                .blobStore(new TransientNio2BlobStore())
+                .endpoint(endpoint)
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .build();
+        proxy.start();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!"STARTED".equals(proxy.getState())) {
+            if (System.nanoTime() > deadline) {
+                proxy.stop();
+                throw new IllegalStateException("S3Proxy did not start on " + endpoint + " within 10 s: " + proxy.getState());
+            }
+            Thread.sleep(10);
+        }
+        return new S3ProxyServer(proxy, endpoint);
+    }
+
+    /** Settings for a new, empty bucket. */
+    public S3Settings newBucket(String bucket) {
+        try (S3Client s3 = S3Client.builder()
+                .httpClient(UrlConnectionHttpClient.create())
+                .endpointOverride(endpoint)
+                .region(Region.of(REGION))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .build()) {
+            s3.createBucket(r -> r.bucket(bucket));
+        }
+        return new S3Settings(endpoint, REGION, bucket, "", ACCESS_KEY, SECRET_KEY);
+    }
+
+    @Override
+    public void close() throws Exception {
+        proxy.stop();
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.bind(new InetSocketAddress("127.0.0.1", 0));
+            return socket.getLocalPort();
+        }
+    }
+}
