@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.dormouse.config.ApiConfig;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DormouseConfig;
-import io.dormouse.config.ListenAddress;
 import io.dormouse.config.Secret;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.NewVm;
@@ -49,9 +47,8 @@ class ServerTest {
         server.close();
     }
 
-    static DormouseConfig config(Path dataDir, Secret token) {
-        DormouseConfig d = DormouseConfig.defaults();
-        return new DormouseConfig(dataDir, d.log(), new ApiConfig(new ListenAddress("127.0.0.1", 0), token), d.dns(), d.database());
+    private static DormouseConfig config(Path dataDir, Secret token) {
+        return RunningServer.config(dataDir, token);
     }
 
     private HttpResponse<String> get(String path, String token) throws IOException, InterruptedException {

@@ -141,19 +141,7 @@ public final class BacktestCommand implements Callable<Integer> {
                 fmt(plan.idle().threshold(), 4), DurationText.format(plan.idle().minIdle()),
                 DurationText.format(plan.idle().within())));
         b.append("pinball losses scaled by the previous-week seasonal naive; MASE scaled by the previous-day naive\n\n");
-        int[] widths = new int[rows.getFirst().length];
-        for (String[] r : rows) {
-            for (int c = 0; c < r.length; c++) {
-                widths[c] = Math.max(widths[c], r[c].length());
-            }
-        }
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < r.length; c++) {
-                line.append(c == 0 ? String.format("%-" + widths[c] + "s", r[c]) : String.format("  %" + widths[c] + "s", r[c]));
-            }
-            b.append(line.toString().stripTrailing()).append('\n');
-        }
+        b.append(Output.format(rows));
         return b.toString();
     }
 

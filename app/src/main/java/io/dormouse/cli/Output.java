@@ -6,10 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** Prints results as aligned tables for people, or as JSON for scripts. */
 final class Output {
+
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9.eE+-]+%?|n/a|-|");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -49,18 +53,34 @@ final class Output {
     }
 
     static void table(PrintWriter out, List<String[]> lines) {
-        int[] width = new int[lines.getFirst().length];
-        for (String[] line : lines) {
+        out.print(format(lines));
+    }
+
+    /** Aligned columns, two spaces apart; a column whose cells are all numbers (or n/a, -) is right-aligned. */
+    static String format(List<String[]> lines) {
+        int columns = lines.getFirst().length;
+        int[] width = new int[columns];
+        boolean[] numeric = new boolean[columns];
+        Arrays.fill(numeric, lines.size() > 1);
+        for (int l = 0; l < lines.size(); l++) {
+            String[] line = lines.get(l);
             for (int i = 0; i < line.length; i++) {
                 width[i] = Math.max(width[i], line[i].length());
+                if (l > 0 && !NUMBER.matcher(line[i]).matches()) {
+                    numeric[i] = false;
+                }
             }
         }
+        StringBuilder sb = new StringBuilder();
         for (String[] line : lines) {
-            StringBuilder sb = new StringBuilder();
+            StringBuilder row = new StringBuilder();
             for (int i = 0; i < line.length; i++) {
-                sb.append(i == line.length - 1 ? line[i] : String.format("%-" + width[i] + "s  ", line[i]));
+                String cell = numeric[i] ? " ".repeat(width[i] - line[i].length()) + line[i]
+                        : line[i] + " ".repeat(width[i] - line[i].length());
+                row.append(i == 0 ? "" : "  ").append(cell);
             }
-            out.println(sb.toString().stripTrailing());
+            sb.append(row.toString().stripTrailing()).append('\n');
         }
+        return sb.toString();
     }
 }

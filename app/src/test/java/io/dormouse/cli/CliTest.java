@@ -3,11 +3,7 @@ package io.dormouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dormouse.Dormouse;
-import io.dormouse.Server;
-import io.dormouse.config.ApiConfig;
-import io.dormouse.config.DormouseConfig;
-import io.dormouse.config.ListenAddress;
-import io.dormouse.config.Secret;
+import io.dormouse.RunningServer;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -26,15 +22,13 @@ class CliTest {
     @TempDir
     Path dir;
 
-    private Server server;
+    private RunningServer server;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
     void start() {
-        DormouseConfig d = DormouseConfig.defaults();
-        server = Server.start(new DormouseConfig(dir.resolve("data"), d.log(),
-                new ApiConfig(new ListenAddress("127.0.0.1", 0), Secret.NONE), d.dns(), d.database()));
+        server = RunningServer.start(dir.resolve("data"));
     }
 
     @AfterEach
@@ -50,7 +44,7 @@ class CliTest {
     }
 
     private String api() {
-        return "http://127.0.0.1:" + server.apiPort();
+        return server.api();
     }
 
     @Test

@@ -3,14 +3,8 @@ package io.dormouse.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.dormouse.Dormouse;
-import io.dormouse.Server;
-import io.dormouse.config.ApiConfig;
-import io.dormouse.config.DormouseConfig;
-import io.dormouse.config.ListenAddress;
-import io.dormouse.config.Secret;
-import io.dormouse.state.DatabaseSettings;
+import io.dormouse.RunningServer;
 import io.dormouse.state.NewVm;
-import io.dormouse.state.StateStore;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -36,18 +30,15 @@ class ForecastCliTest {
     @TempDir
     Path dir;
 
-    private Server server;
+    private RunningServer server;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
     void start() {
-        DormouseConfig d = DormouseConfig.defaults();
-        server = Server.start(new DormouseConfig(dir.resolve("data"), d.log(),
-                new ApiConfig(new ListenAddress("127.0.0.1", 0), Secret.NONE), d.dns(), d.database()));
-        try (StateStore store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("data/state.db")))) {
-            store.vms().insert(new NewVm("web-1", "running", "{}", "127.0.1.2", "127.0.2.2", 1, "standard"));
-        }
+        server = RunningServer.start(dir.resolve("data"));
+        server.withState(store -> store.vms().insert(
+                new NewVm("web-1", "running", "{}", "127.0.1.2", "127.0.2.2", 1, "standard")));
     }
 
     @AfterEach
@@ -66,7 +57,7 @@ class ForecastCliTest {
         all[args.length] = "--data-dir";
         all[args.length + 1] = dir.resolve("data").toString();
         all[args.length + 2] = "--api";
-        all[args.length + 3] = "http://127.0.0.1:" + server.apiPort();
+        all[args.length + 3] = server.api();
         return cl.execute(all);
     }
 
@@ -118,7 +109,7 @@ class ForecastCliTest {
                 .isZero();
         Path svg = dir.resolve("f.svg");
         assertThat(run("forecast", "web-1", "--horizon", "2h", "--plot", svg.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("web-1 connections: model").contains("forecast  +24")
+        assertThat(out.toString()).contains("web-1 connections: model").containsPattern("forecast +\\+24 ")
                 .contains("chart written to");
         assertThat(Files.readString(svg)).startsWith("<svg").contains("<polyline").contains("<polygon");
         Path png = dir.resolve("f.png");

@@ -1,0 +1,52 @@
+package io.dormouse;
+
+import io.dormouse.config.ApiConfig;
+import io.dormouse.config.DormouseConfig;
+import io.dormouse.config.ListenAddress;
+import io.dormouse.config.Secret;
+import io.dormouse.state.DatabaseSettings;
+import io.dormouse.state.StateStore;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/** A server started in process for a test: defaults, a data directory of the test's, any free API port. */
+public final class RunningServer implements AutoCloseable {
+
+    private final Path dataDir;
+    private Server server;
+
+    private RunningServer(Path dataDir, Server server) {
+        this.dataDir = dataDir;
+        this.server = server;
+    }
+
+    public static RunningServer start(Path dataDir) {
+        return new RunningServer(dataDir, Server.start(config(dataDir, Secret.NONE)));
+    }
+
+    /** The defaults with this data directory, the API on any free port, and the given token. */
+    public static DormouseConfig config(Path dataDir, Secret token) {
+        DormouseConfig d = DormouseConfig.defaults();
+        return new DormouseConfig(dataDir, d.log(), new ApiConfig(new ListenAddress("127.0.0.1", 0), token), d.dns(), d.database());
+    }
+
+    public String api() {
+        return "http://127.0.0.1:" + server.apiPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Changes the server's database directly, as another process sharing the SQLite file would. */
+    public void withState(Consumer<StateStore> change) {
+        try (StateStore store = StateStore.open(DatabaseSettings.sqlite(dataDir.resolve("state.db")))) {
+            change.accept(store);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
