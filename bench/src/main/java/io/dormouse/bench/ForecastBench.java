@@ -69,20 +69,28 @@ public final class ForecastBench {
 
     /**
      * The candidates of {@link Forecasters#all()}, plus the LSTM when a class
-     * {@code io.dormouse.forecast.Lstm} exists and is not listed there yet.
+     * {@code io.dormouse.forecast.Lstm} exists and is not listed there yet, made by its static
+     * {@code create()} or its no-argument constructor.
      */
     static List<Forecaster> candidates() {
         List<Forecaster> all = new ArrayList<>(Forecasters.all());
+        Class<?> lstm;
         try {
-            Class<?> lstm = Class.forName("io.dormouse.forecast.Lstm");
-            if (Forecaster.class.isAssignableFrom(lstm) && all.stream().noneMatch(lstm::isInstance)) {
-                all.add((Forecaster) lstm.getDeclaredConstructor().newInstance());
-            }
+            lstm = Class.forName("io.dormouse.forecast.Lstm");
         } catch (ClassNotFoundException absent) {
-            // no LSTM in this build
-        } catch (ReflectiveOperationException e) {
-            System.err.println("io.dormouse.forecast.Lstm exists but cannot be created without arguments ("
-                    + e + "): left out");
+            return all;
+        }
+        if (!Forecaster.class.isAssignableFrom(lstm) || all.stream().anyMatch(lstm::isInstance)) {
+            return all;
+        }
+        try {
+            all.add((Forecaster) lstm.getMethod("create").invoke(null));
+        } catch (ReflectiveOperationException noFactory) {
+            try {
+                all.add((Forecaster) lstm.getDeclaredConstructor().newInstance());
+            } catch (ReflectiveOperationException e) {
+                System.err.println("io.dormouse.forecast.Lstm has neither create() nor a no-argument constructor: left out");
+            }
         }
         return all;
     }
