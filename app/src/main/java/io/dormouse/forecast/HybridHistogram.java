@@ -55,7 +55,11 @@ public final class HybridHistogram implements Forecaster {
 
     /** The windows for {@code history}; the fixed fallback when its histogram is not representative. */
     public IdleWindows windows(Series history) {
-        IdleHistogram histogram = IdleHistogram.of(history, thresholdFor(history), RANGE);
+        return windows(history, thresholdFor(history));
+    }
+
+    private static IdleWindows windows(Series history, double threshold) {
+        IdleHistogram histogram = IdleHistogram.of(history, threshold, RANGE);
         boolean representative = histogram.idleTimes() >= MIN_IDLE_TIMES
                 && histogram.outOfRangeShare() <= MAX_OUT_OF_RANGE_SHARE
                 && histogram.binCountVariation() > MIN_VARIATION;
@@ -70,8 +74,8 @@ public final class HybridHistogram implements Forecaster {
     @Override
     public Model fit(Series history, Calendar calendar) {
         return EventEffects.fit(history, calendar, plain -> {
-            IdleWindows windows = windows(plain);
             double threshold = thresholdFor(plain);
+            IdleWindows windows = windows(plain, threshold);
             return windows.representative() && activeShare(plain, threshold) <= MAX_ACTIVE_SHARE
                     ? WindowModel.fit(plain, windows, threshold)
                     : fallback.fit(plain, Calendar.EMPTY);
@@ -83,7 +87,7 @@ public final class HybridHistogram implements Forecaster {
         return values.length == 0 ? 0 : (double) Arrays.stream(values).filter(v -> v > threshold).count() / values.length;
     }
 
-    double thresholdFor(Series history) {
+    private double thresholdFor(Series history) {
         return Double.isNaN(threshold) ? IdleQuery.relativeThreshold(history, RELATIVE_THRESHOLD) : threshold;
     }
 }

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Histogram of idle times (the time between one active step and the next, in 1-minute bins up
- * to a range) and the windows the hybrid histogram policy derives from it (Shahrad et al. 2020, §4.2).
+ * to a range) and the windows the hybrid histogram policy derives from it (Shahrad et al., USENIX ATC 2020).
  */
 final class IdleHistogram {
 
