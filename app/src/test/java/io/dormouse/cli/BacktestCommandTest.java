@@ -108,4 +108,17 @@ class BacktestCommandTest {
         assertThat(run("--csv", "x.csv", "--horizon", "soon")).isEqualTo(2);
         assertThat(err.toString()).contains("duration 'soon' is not understood");
     }
+
+    @Test
+    void readsACalendarAndReportsItsErrorsByLine() throws IOException {
+        Path csv = csv();
+        Path events = dir.resolve("events.txt");
+        Files.writeString(events, "# a campaign on the last day\ncampaign from 2024-01-12 until 2024-01-13 factor 1.5\n");
+        assertThat(run("--csv", csv.toString(), "--calendar", events.toString(), "--idle-threshold", "1")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("holt-winters").doesNotContain("failed");
+
+        Files.writeString(events, "campaign from 2024-01-12 until 2024-01-13 factor 1.5\nbackup cron 0 2 * * for 1h factor 2\n");
+        assertThat(run("--csv", csv.toString(), "--calendar", events.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("calendar line 2: expected '<name> cron <5 fields>");
+    }
 }
