@@ -45,7 +45,7 @@ final class SeriesGrid {
         };
     }
 
-    /** The most frequent interval between consecutive samples (the earliest-seen one on a tie). */
+    /** The most frequent interval between consecutive samples (on a tie, the one that got there first). */
     static Duration typicalStep(List<Sample> samples) {
         check(samples);
         if (samples.size() < 2) {
