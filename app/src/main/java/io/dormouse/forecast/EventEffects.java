@@ -83,7 +83,7 @@ final class EventEffects {
 
     /** {@code s} with event steps divided by their effect; a zero effect leaves the step missing. */
     Series deadjust(Series s) {
-        double[] v = s.values();
+        double[] v = s.values().clone();
         for (int i = 0; i < v.length; i++) {
             double f = factorAt(s.timeAt(i));
             if (f != 1.0) {

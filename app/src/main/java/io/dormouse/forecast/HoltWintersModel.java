@@ -23,7 +23,7 @@ final class HoltWintersModel implements Forecaster.Model {
             ResidualQuantiles quantiles) {
         this.origin = history.start();
         this.step = history.step();
-        this.history = history.values();
+        this.history = history.values().clone();
         this.initial = initial;
         this.params = params;
         this.quantiles = quantiles;

@@ -57,12 +57,6 @@ public record Series(Instant start, Duration step, double[] values) {
         return SeriesGrid.typicalStep(samples);
     }
 
-    /** The values as a copy. */
-    @Override
-    public double[] values() {
-        return values.clone();
-    }
-
     /** Steps per {@code period}, which must be a whole multiple of the step. */
     public int stepsPer(Duration period) {
         if (period.toNanos() % step.toNanos() != 0) {

@@ -37,11 +37,10 @@ final class SeriesGrid {
             values[i] = counts[i] == 0 ? s.value() : aggregation.combine(values[i], s.value(), counts[i]);
             counts[i]++;
         }
-        Series series = new Series(start, step, values);
         return switch (gaps) {
-            case GapPolicy.MarkMissing m -> series;
-            case GapPolicy.Refuse r -> refuseGaps(series);
-            case GapPolicy.Interpolate in -> interpolate(series, in.maxSteps());
+            case GapPolicy.MarkMissing m -> new Series(start, step, values);
+            case GapPolicy.Refuse r -> refuseGaps(new Series(start, step, values));
+            case GapPolicy.Interpolate in -> new Series(start, step, interpolate(values, in.maxSteps()));
         };
     }
 
@@ -110,8 +109,8 @@ final class SeriesGrid {
         return s;
     }
 
-    private static Series interpolate(Series s, int maxSteps) {
-        double[] v = s.values();
+    /** Fills the gaps of at most {@code maxSteps} in {@code v}, which starts and ends with a value. */
+    private static double[] interpolate(double[] v, int maxSteps) {
         int i = 0;
         while (i < v.length) {
             if (!Double.isNaN(v[i])) {
@@ -132,6 +131,6 @@ final class SeriesGrid {
             }
             i = end;
         }
-        return new Series(s.start(), s.step(), v);
+        return v;
     }
 }

@@ -97,7 +97,7 @@ class BacktestTest {
     @Test
     void missingActualsAreLeftOut() {
         Series s = squares(20);
-        double[] v = s.values();
+        double[] v = s.values().clone();
         for (int i = 11; i < 20; i++) {
             v[i] = Double.NaN;
         }

@@ -79,7 +79,7 @@ class HoltWintersTest {
 
     @Test
     void toleratesMissingStepsAndRefusesTooShortHistory() {
-        double[] v = Synthetic.seasonal(2 * Synthetic.WEEK, 1.0, 9).values();
+        double[] v = Synthetic.seasonal(2 * Synthetic.WEEK, 1.0, 9).values().clone();
         for (int i = 1000; i < 1100; i++) {
             v[i] = Double.NaN;
         }
@@ -99,7 +99,7 @@ class HoltWintersTest {
         Series history = all.head(2 * Synthetic.WEEK);
         Forecaster.Model model = HoltWinters.create().fit(history, Calendar.EMPTY);
         Series context = all.head(2 * Synthetic.WEEK + 100);
-        double[] revised = context.values();
+        double[] revised = context.values().clone();
         revised[10] += 1e-9;
 
         Forecast fromEnd = model.predict(context, 24);
