@@ -1,0 +1,73 @@
+package io.dormouse.forecast;
+
+import java.time.Duration;
+
+/**
+ * A fitted {@link Lstm}. It forecasts directly through the recurrent state: the state is warmed
+ * up on the last window of the context, then every step after the origin is fed its time and
+ * calendar inputs with the demand input masked, exactly as in training, and the head's output
+ * at that step is its quantiles. Chosen over feeding the median back autoregressively because a
+ * fed-back median is a smooth path the network never saw in training, and its quantiles would
+ * be one-step-ahead spreads, too narrow further out; masked horizons in training teach the
+ * spread at each horizon and handle NaN gaps with the same mechanism.
+ */
+final class LstmModel implements Forecaster.Model {
+
+    private final LstmNetwork network;
+    private final double[] parameters;
+    private final int window;
+    private final Duration step;
+    private final double scale;
+    private final boolean nonNegative;
+    private final Calendar calendar;
+
+    LstmModel(LstmNetwork network, double[] parameters, int window, Duration step, double scale,
+            boolean nonNegative, Calendar calendar) {
+        this.network = network;
+        this.parameters = parameters.clone();
+        this.window = window;
+        this.step = step;
+        this.scale = scale;
+        this.nonNegative = nonNegative;
+        this.calendar = calendar;
+    }
+
+    /**
+     * @throws ForecastException when the context's step differs from the history's
+     */
+    @Override
+    public Forecast predict(Series context, int steps) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("steps must be at least 1, got " + steps);
+        }
+        if (!context.step().equals(step)) {
+            throw new ForecastException("context step " + context.step() + " differs from the step "
+                    + step + " the lstm was fitted on");
+        }
+        int n = context.size();
+        int warmUp = Math.min(window, n);
+        int from = n - warmUp;
+        int length = warmUp + steps;
+        double[] scaled = new double[n];
+        for (int i = Math.max(0, from - 1); i < n; i++) {
+            scaled[i] = context.at(i) / scale;
+        }
+        double[] x = new double[length * LstmFeatures.INPUTS];
+        LstmFeatures.encode(scaled, n, context.start(), step, calendar, from, length, x);
+        LstmNetwork.Workspace ws = network.workspace(length);
+        network.forward(parameters, ws, x, length);
+        double[][] values = new double[LstmNetwork.QUANTILES][steps];
+        for (int q = 0; q < LstmNetwork.QUANTILES; q++) {
+            for (int t = 0; t < steps; t++) {
+                double v = ws.quantile(warmUp + t, q) * scale;
+                values[q][t] = nonNegative ? Math.max(0.0, v) : v;
+            }
+        }
+        return new Forecast(context.end(), step, Forecast.LEVELS, values);
+    }
+
+    /** The trained weights, for tests of reproducibility. */
+    double[] parameters() {
+        return parameters.clone();
+    }
+}
