@@ -61,12 +61,13 @@ public final class Lstm implements Forecaster {
         for (int i = 0; i < values.length; i++) {
             scaled[i] = values[i] / scale;
         }
+        LstmFeatures features = new LstmFeatures(history.step(), calendar, values.length);
         double[] x = new double[values.length * LstmFeatures.INPUTS];
-        LstmFeatures.encode(scaled, values.length, history.start(), history.step(), calendar, 0, values.length, x);
+        features.encode(scaled, values.length, history.start(), 0, values.length, x);
         LstmNetwork network = new LstmNetwork(LstmFeatures.INPUTS, config.hiddenSize(), config.layers());
-        LstmTrainer trainer = new LstmTrainer(network, config,
+        LstmTrainer trainer = new LstmTrainer(network, features, config,
                 RandomGeneratorFactory.of(RANDOM_ALGORITHM).create(config.seed()));
         double[] parameters = trainer.train(x, scaled);
-        return new LstmModel(network, parameters, config.window(), history.step(), scale, nonNegative, calendar);
+        return new LstmModel(network, features, parameters, config.window(), history.step(), scale, nonNegative);
     }
 }

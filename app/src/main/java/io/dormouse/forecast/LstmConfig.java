@@ -30,7 +30,7 @@ public record LstmConfig(
 
     /** Defaults sized so that 14 days of 5-minute history fit in a few hundred milliseconds. */
     public static LstmConfig defaults() {
-        return new LstmConfig(12, 1, 72, 36, 6, 0.01, 8, 12, 300, 1L);
+        return new LstmConfig(12, 1, 48, 36, 40, 0.02, 4, 12, 300, 1L);
     }
 
     public LstmConfig {

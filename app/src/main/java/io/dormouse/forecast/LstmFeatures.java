@@ -5,21 +5,54 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The per-step inputs of the {@link Lstm}: the previous step's scaled demand with a flag saying
- * whether it was observed (a NaN gap and every step after the forecast origin are masked the same
- * way: value 0, flag 0), time of day and day of week as points on a circle, and the calendar's
- * event flag and log load factor at the step being predicted.
+ * The per-step inputs of the {@link Lstm}: the demand of the previous step, of the same time a
+ * day before and a week before, each with a flag saying whether it was observed (a NaN gap and
+ * every step after the forecast origin are masked the same way: value 0, flag 0); time of day
+ * and day of week as points on a circle; and the calendar's event flag and log load factor at
+ * the step being predicted. The seasonal lags give the network what a seasonal naive forecast
+ * knows, so that it can follow a level change it saw in the context without refitting.
  */
 final class LstmFeatures {
 
-    static final int INPUTS = 8;
-    private static final int DEMAND = 0;
-    private static final int OBSERVED = 1;
-    private static final double DAY_SECONDS = 86_400;
-    private static final double WEEK_SECONDS = 7 * DAY_SECONDS;
+    static final int INPUTS = 12;
+    private static final int PREVIOUS = 0;
+    private static final int DAY_AGO = 2;
+    private static final int WEEK_AGO = 4;
+    private static final int TIME = 6;
+    private static final int EVENT = 10;
+    private static final int LOAD = 11;
+    private static final long DAY_SECONDS = 86_400;
+    private static final long WEEK_SECONDS = 7 * DAY_SECONDS;
     private static final double SCALE_PERCENTILE = 0.95;
+    /** A lag so long that it always points before the series and is masked. */
+    private static final int UNUSED = Integer.MAX_VALUE / 2;
 
-    private LstmFeatures() {
+    private final Duration step;
+    private final Calendar calendar;
+    private final int dayLag;
+    private final int weekLag;
+
+    /**
+     * Features for a model fitted on {@code historySteps} steps. A seasonal lag is used only when
+     * at least half of the history has it: an input that training never saw observed keeps its
+     * random initial weights, and switching it on at forecast time would only add noise.
+     */
+    LstmFeatures(Duration step, Calendar calendar, int historySteps) {
+        this.step = step;
+        this.calendar = calendar;
+        this.dayLag = usableLag(Duration.ofDays(1), step, historySteps);
+        this.weekLag = usableLag(Duration.ofDays(7), step, historySteps);
+    }
+
+    /** The furthest step back that an input refers to. */
+    int longestLag() {
+        int longest = 1;
+        for (int lag : new int[] {dayLag, weekLag}) {
+            if (lag != UNUSED) {
+                longest = Math.max(longest, lag);
+            }
+        }
+        return longest;
     }
 
     /**
@@ -41,38 +74,71 @@ final class LstmFeatures {
      * Writes into {@code x} (row-major, {@link #INPUTS} per row) the inputs of steps
      * {@code from .. from + count - 1} of a series of scaled demand starting at {@code start};
      * only steps before {@code observedEnd} count as observed.
+     *
+     * @throws ForecastException when the calendar gives a load factor that is not positive and finite
      */
-    static void encode(double[] scaled, int observedEnd, Instant start, Duration step, Calendar calendar,
-            int from, int count, double[] x) {
-        double startSeconds = start.getEpochSecond() + start.getNano() * 1e-9;
-        double stepSeconds = step.toNanos() * 1e-9;
+    void encode(double[] scaled, int observedEnd, Instant start, int from, int count, double[] x) {
+        long stepNanos = step.toNanos();
         for (int r = 0; r < count; r++) {
             int t = from + r;
             int row = r * INPUTS;
-            int previous = t - 1;
-            boolean observed = previous >= 0 && previous < observedEnd && !Double.isNaN(scaled[previous]);
-            x[row + DEMAND] = observed ? scaled[previous] : 0.0;
-            x[row + OBSERVED] = observed ? 1.0 : 0.0;
-            double seconds = startSeconds + t * stepSeconds;
-            double day = 2 * Math.PI * Math.floorMod((long) Math.floor(seconds), (long) DAY_SECONDS) / DAY_SECONDS;
-            double week = 2 * Math.PI * Math.floorMod((long) Math.floor(seconds), (long) WEEK_SECONDS) / WEEK_SECONDS;
-            x[row + 2] = Math.sin(day);
-            x[row + 3] = Math.cos(day);
-            x[row + 4] = Math.sin(week);
-            x[row + 5] = Math.cos(week);
-            Instant at = start.plus(step.multipliedBy(t));
+            demand(x, row + PREVIOUS, scaled, t - 1, observedEnd);
+            demand(x, row + DAY_AGO, scaled, t - dayLag, observedEnd);
+            demand(x, row + WEEK_AGO, scaled, t - weekLag, observedEnd);
+            Instant at = start.plusNanos(stepNanos * t);
+            long seconds = at.getEpochSecond();
+            double day = 2 * Math.PI * Math.floorMod(seconds, DAY_SECONDS) / DAY_SECONDS;
+            double week = 2 * Math.PI * Math.floorMod(seconds, WEEK_SECONDS) / WEEK_SECONDS;
+            x[row + TIME] = Math.sin(day);
+            x[row + TIME + 1] = Math.cos(day);
+            x[row + TIME + 2] = Math.sin(week);
+            x[row + TIME + 3] = Math.cos(week);
             double load = calendar.loadFactor(at);
             if (!(load > 0) || Double.isInfinite(load)) {
                 throw new ForecastException("calendar load factor at " + at + " must be positive and finite, got " + load);
             }
-            x[row + 6] = calendar.eventAt(at) ? 1.0 : 0.0;
-            x[row + 7] = Math.log(load);
+            x[row + EVENT] = calendar.eventAt(at) ? 1.0 : 0.0;
+            x[row + LOAD] = Math.log(load);
         }
     }
 
-    /** Hides the previous demand of row {@code row}, as for a step after the forecast origin. */
-    static void maskDemand(double[] x, int row) {
-        x[row * INPUTS + DEMAND] = 0.0;
-        x[row * INPUTS + OBSERVED] = 0.0;
+    /**
+     * Hides in row {@code row} of a sequence every demand input that lies at or after row
+     * {@code origin}, as for a forecast made at that origin.
+     */
+    void maskFrom(double[] x, int row, int origin) {
+        int base = row * INPUTS;
+        if (row - 1 >= origin) {
+            mask(x, base + PREVIOUS);
+        }
+        if (row - dayLag >= origin) {
+            mask(x, base + DAY_AGO);
+        }
+        if (row - weekLag >= origin) {
+            mask(x, base + WEEK_AGO);
+        }
+    }
+
+    private static void demand(double[] x, int slot, double[] scaled, int index, int observedEnd) {
+        if (index >= 0 && index < observedEnd && !Double.isNaN(scaled[index])) {
+            x[slot] = scaled[index];
+            x[slot + 1] = 1.0;
+        } else {
+            mask(x, slot);
+        }
+    }
+
+    private static void mask(double[] x, int slot) {
+        x[slot] = 0.0;
+        x[slot + 1] = 0.0;
+    }
+
+    /**
+     * Whole steps in {@code period}, at least one, rounded when the step does not divide it; or
+     * {@link #UNUSED} when the history is shorter than two periods.
+     */
+    private static int usableLag(Duration period, Duration step, int historySteps) {
+        long lag = Math.max(1, Math.round((double) period.toNanos() / step.toNanos()));
+        return 2 * lag <= historySteps ? (int) lag : UNUSED;
     }
 }

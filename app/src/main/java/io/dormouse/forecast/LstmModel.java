@@ -14,22 +14,22 @@ import java.time.Duration;
 final class LstmModel implements Forecaster.Model {
 
     private final LstmNetwork network;
+    private final LstmFeatures features;
     private final double[] parameters;
     private final int window;
     private final Duration step;
     private final double scale;
     private final boolean nonNegative;
-    private final Calendar calendar;
 
-    LstmModel(LstmNetwork network, double[] parameters, int window, Duration step, double scale,
-            boolean nonNegative, Calendar calendar) {
+    LstmModel(LstmNetwork network, LstmFeatures features, double[] parameters, int window, Duration step,
+            double scale, boolean nonNegative) {
         this.network = network;
+        this.features = features;
         this.parameters = parameters.clone();
         this.window = window;
         this.step = step;
         this.scale = scale;
         this.nonNegative = nonNegative;
-        this.calendar = calendar;
     }
 
     /**
@@ -49,11 +49,11 @@ final class LstmModel implements Forecaster.Model {
         int from = n - warmUp;
         int length = warmUp + steps;
         double[] scaled = new double[n];
-        for (int i = Math.max(0, from - 1); i < n; i++) {
+        for (int i = Math.max(0, from - features.longestLag()); i < n; i++) {
             scaled[i] = context.at(i) / scale;
         }
         double[] x = new double[length * LstmFeatures.INPUTS];
-        LstmFeatures.encode(scaled, n, context.start(), step, calendar, from, length, x);
+        features.encode(scaled, n, context.start(), from, length, x);
         LstmNetwork.Workspace ws = network.workspace(length);
         network.forward(parameters, ws, x, length);
         double[][] values = new double[LstmNetwork.QUANTILES][steps];

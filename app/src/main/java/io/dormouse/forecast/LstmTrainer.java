@@ -12,18 +12,20 @@ import java.util.random.RandomGenerator;
 final class LstmTrainer {
 
     private final LstmNetwork network;
+    private final LstmFeatures features;
     private final LstmConfig config;
     private final RandomGenerator random;
 
-    LstmTrainer(LstmNetwork network, LstmConfig config, RandomGenerator random) {
+    LstmTrainer(LstmNetwork network, LstmFeatures features, LstmConfig config, RandomGenerator random) {
         this.network = network;
+        this.features = features;
         this.config = config;
         this.random = random;
     }
 
     /**
      * Returns trained weights, given the inputs {@code x} of every history step (as written by
-     * {@link LstmFeatures#encode}) and the scaled demand {@code y} (NaN where missing).
+     * {@link LstmFeatures#encode} with every step observed) and the scaled demand {@code y} (NaN where missing).
      *
      * @throws ForecastException when no training window has an observed step in its horizon
      */
@@ -51,7 +53,7 @@ final class LstmTrainer {
                 }
                 System.arraycopy(x, start * inputs, sequenceX, 0, length * inputs);
                 for (int row = window + 1; row < length; row++) {
-                    LstmFeatures.maskDemand(sequenceX, row);
+                    features.maskFrom(sequenceX, row, window);
                 }
                 System.arraycopy(y, start, sequenceY, 0, length);
                 network.forward(parameters, ws, sequenceX, length);
