@@ -10,19 +10,17 @@ final class AdamOptimizer {
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
 
-    private final double learningRate;
     private final double[] firstMoment;
     private final double[] secondMoment;
     private int updates;
 
-    AdamOptimizer(int parameters, double learningRate) {
-        this.learningRate = learningRate;
+    AdamOptimizer(int parameters) {
         this.firstMoment = new double[parameters];
         this.secondMoment = new double[parameters];
     }
 
-    /** Moves {@code parameters} one step against {@code gradient}. */
-    void step(double[] parameters, double[] gradient) {
+    /** Moves {@code parameters} one step of size about {@code learningRate} against {@code gradient}. */
+    void step(double[] parameters, double[] gradient, double learningRate) {
         updates++;
         double stepSize = learningRate * Math.sqrt(1 - Math.pow(BETA2, updates)) / (1 - Math.pow(BETA1, updates));
         for (int i = 0; i < parameters.length; i++) {

@@ -7,9 +7,13 @@ import java.util.random.RandomGenerator;
  * Fits the network's weights on the task it is used for: each training sequence is a window of
  * observed steps followed by a horizon whose demand inputs are masked, and the loss is the
  * pinball loss on the horizon only. Windows start every {@code stride} steps from a random
- * offset, are visited in a shuffled order each epoch and averaged in mini-batches.
+ * offset, are visited in a shuffled order each epoch and averaged in mini-batches. The learning
+ * rate falls linearly to a tenth over the planned updates, so that the last updates refine
+ * rather than jolt the weights and the result depends less on the seed.
  */
 final class LstmTrainer {
+
+    private static final double FINAL_RATE = 0.1;
 
     private final LstmNetwork network;
     private final LstmFeatures features;
@@ -36,7 +40,9 @@ final class LstmTrainer {
         int lastStart = y.length - length;
         double[] parameters = network.initialParameters(random);
         double[] gradient = new double[parameters.length];
-        AdamOptimizer adam = new AdamOptimizer(parameters.length, config.learningRate());
+        AdamOptimizer adam = new AdamOptimizer(parameters.length);
+        int batchesPerEpoch = Math.ceilDiv(lastStart / config.stride() + 1, config.batchSize());
+        int planned = (int) Math.min(config.maxUpdates(), (long) config.epochs() * batchesPerEpoch);
         LstmNetwork.Workspace ws = network.workspace(length);
         double[] sequenceX = new double[length * inputs];
         double[] sequenceY = new double[length];
@@ -61,14 +67,14 @@ final class LstmTrainer {
                 targets += observed;
                 inBatch++;
                 if (inBatch == config.batchSize()) {
-                    update(adam, parameters, gradient, targets);
+                    update(adam, parameters, gradient, targets, rate(updates, planned));
                     updates++;
                     inBatch = 0;
                     targets = 0;
                 }
             }
             if (inBatch > 0) {
-                update(adam, parameters, gradient, targets);
+                update(adam, parameters, gradient, targets, rate(updates, planned));
                 updates++;
             }
         }
@@ -79,12 +85,16 @@ final class LstmTrainer {
         return parameters;
     }
 
-    private static void update(AdamOptimizer adam, double[] parameters, double[] gradient, int targets) {
+    private double rate(int updates, int planned) {
+        return config.learningRate() * Math.max(FINAL_RATE, 1 - (1 - FINAL_RATE) * updates / planned);
+    }
+
+    private static void update(AdamOptimizer adam, double[] parameters, double[] gradient, int targets, double rate) {
         double mean = 1.0 / targets;
         for (int i = 0; i < gradient.length; i++) {
             gradient[i] *= mean;
         }
-        adam.step(parameters, gradient);
+        adam.step(parameters, gradient, rate);
         Arrays.fill(gradient, 0.0);
     }
 
