@@ -35,7 +35,7 @@ public final class Lstm implements Forecaster {
 
     /**
      * @throws ForecastException when the history is shorter than one training sequence (window
-     *                           plus horizon) or has no observed value
+     *                           plus horizon), has no observed value or an infinite one
      */
     @Override
     public Model fit(Series history, Calendar calendar) {
@@ -47,10 +47,14 @@ public final class Lstm implements Forecaster {
         double[] values = history.values();
         boolean nonNegative = true;
         int observed = 0;
-        for (double v : values) {
-            if (!Double.isNaN(v)) {
+        for (int i = 0; i < values.length; i++) {
+            if (Double.isInfinite(values[i])) {
+                throw new ForecastException("history value at step " + i + " (" + history.timeAt(i) + ") is "
+                        + values[i] + "; demand must be finite, or NaN where missing");
+            }
+            if (!Double.isNaN(values[i])) {
                 observed++;
-                nonNegative &= v >= 0;
+                nonNegative &= values[i] >= 0;
             }
         }
         if (observed == 0) {

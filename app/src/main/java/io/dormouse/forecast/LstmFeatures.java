@@ -31,6 +31,7 @@ final class LstmFeatures {
     private final Calendar calendar;
     private final int dayLag;
     private final int weekLag;
+    private final int longestLag;
 
     /**
      * Features for a model fitted on {@code historySteps} steps. A seasonal lag is used only when
@@ -42,17 +43,12 @@ final class LstmFeatures {
         this.calendar = calendar;
         this.dayLag = usableLag(Duration.ofDays(1), step, historySteps);
         this.weekLag = usableLag(Duration.ofDays(7), step, historySteps);
+        this.longestLag = weekLag != UNUSED ? weekLag : (dayLag != UNUSED ? dayLag : 1);
     }
 
     /** The furthest step back that an input refers to. */
     int longestLag() {
-        int longest = 1;
-        for (int lag : new int[] {dayLag, weekLag}) {
-            if (lag != UNUSED) {
-                longest = Math.max(longest, lag);
-            }
-        }
-        return longest;
+        return longestLag;
     }
 
     /**

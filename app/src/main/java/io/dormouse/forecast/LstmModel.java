@@ -33,7 +33,8 @@ final class LstmModel implements Forecaster.Model {
     }
 
     /**
-     * @throws ForecastException when the context's step differs from the history's
+     * @throws ForecastException when the context's step differs from the history's, or a value the
+     *                           forecast reads is infinite
      */
     @Override
     public Forecast predict(Series context, int steps) {
@@ -50,6 +51,10 @@ final class LstmModel implements Forecaster.Model {
         int length = warmUp + steps;
         double[] scaled = new double[n];
         for (int i = Math.max(0, from - features.longestLag()); i < n; i++) {
+            if (Double.isInfinite(context.at(i))) {
+                throw new ForecastException("context value at step " + i + " (" + context.timeAt(i) + ") is "
+                        + context.at(i) + "; demand must be finite, or NaN where missing");
+            }
             scaled[i] = context.at(i) / scale;
         }
         double[] x = new double[length * LstmFeatures.INPUTS];

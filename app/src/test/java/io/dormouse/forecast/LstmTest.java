@@ -202,6 +202,18 @@ class LstmTest {
     }
 
     @Test
+    void refusesAnInfiniteHistoryValue() {
+        double[] values = seasonal.head(TRAIN).values();
+        values[7] = Double.POSITIVE_INFINITY;
+        Series history = new Series(START, STEP, values);
+
+        assertThatThrownBy(() -> Lstm.withDefaults().fit(history, Calendar.EMPTY))
+                .isInstanceOf(ForecastException.class)
+                .hasMessageContaining("step 7")
+                .hasMessageContaining("Infinity");
+    }
+
+    @Test
     void refusesANonPositiveLoadFactor() {
         Calendar broken = new Calendar() {
             @Override
