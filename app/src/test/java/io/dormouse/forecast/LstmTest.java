@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.IntToDoubleFunction;
+import java.util.function.Predicate;
+import java.util.function.ToDoubleFunction;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,17 +115,8 @@ class LstmTest {
     void calendarFeaturesLowerTheErrorOnEventSteps() {
         long period = Duration.ofMinutes(435).toSeconds();
         long length = Duration.ofMinutes(30).toSeconds();
-        Calendar events = new Calendar() {
-            @Override
-            public double loadFactor(Instant t) {
-                return eventAt(t) ? 2.0 : 1.0;
-            }
-
-            @Override
-            public boolean eventAt(Instant t) {
-                return Math.floorMod(t.getEpochSecond() - START.getEpochSecond(), period) < length;
-            }
-        };
+        Predicate<Instant> during = t -> Math.floorMod(t.getEpochSecond() - START.getEpochSecond(), period) < length;
+        Calendar events = calendar(t -> during.test(t) ? 2.0 : 1.0, during);
         Series history = series(TRAIN + DAY, 13, i -> events.eventAt(START.plus(STEP.multipliedBy(i))) ? 1.0 : 0.0);
         Forecaster.Model withCalendar = Lstm.withDefaults().fit(history.head(TRAIN), events);
         Forecaster.Model without = Lstm.withDefaults().fit(history.head(TRAIN), Calendar.EMPTY);
@@ -215,17 +208,7 @@ class LstmTest {
 
     @Test
     void refusesANonPositiveLoadFactor() {
-        Calendar broken = new Calendar() {
-            @Override
-            public double loadFactor(Instant t) {
-                return 0.0;
-            }
-
-            @Override
-            public boolean eventAt(Instant t) {
-                return false;
-            }
-        };
+        Calendar broken = calendar(t -> 0.0, t -> false);
 
         assertThatThrownBy(() -> Lstm.withDefaults().fit(seasonal.head(TRAIN), broken))
                 .isInstanceOf(ForecastException.class)
@@ -272,6 +255,20 @@ class LstmTest {
             values[i] = level * (1 + event.applyAsDouble(i));
         }
         return new Series(START, STEP, values);
+    }
+
+    private static Calendar calendar(ToDoubleFunction<Instant> loadFactor, Predicate<Instant> eventAt) {
+        return new Calendar() {
+            @Override
+            public double loadFactor(Instant t) {
+                return loadFactor.applyAsDouble(t);
+            }
+
+            @Override
+            public boolean eventAt(Instant t) {
+                return eventAt.test(t);
+            }
+        };
     }
 
     private static double pinball(double y, double q, double level) {
