@@ -17,8 +17,8 @@ import java.util.random.RandomGenerator;
  */
 final class LstmNetwork {
 
-    static final int QUANTILES = 3;
-    private static final double[] LEVELS = Forecast.LEVELS;
+    private static final double[] LEVELS = Forecast.LEVELS.clone();
+    static final int QUANTILES = LEVELS.length;
 
     private final int inputs;
     private final int hidden;
@@ -126,8 +126,9 @@ final class LstmNetwork {
                 ws.raw[qb + r] = p[row + hidden] + dot(p, row, top, hb, hidden);
             }
             ws.out[qb] = ws.raw[qb];
-            ws.out[qb + 1] = ws.out[qb] + softplus(ws.raw[qb + 1]);
-            ws.out[qb + 2] = ws.out[qb + 1] + softplus(ws.raw[qb + 2]);
+            for (int q = 1; q < QUANTILES; q++) {
+                ws.out[qb + q] = ws.out[qb + q - 1] + softplus(ws.raw[qb + q]);
+            }
         }
     }
 
@@ -164,9 +165,12 @@ final class LstmNetwork {
                 dq[q] = u > 0 ? -LEVELS[q] : (u < 0 ? 1 - LEVELS[q] : 0);
             }
             // out0 = a0, out1 = out0 + softplus(a1), out2 = out1 + softplus(a2)
-            ws.da[0] = dq[0] + dq[1] + dq[2];
-            ws.da[1] = (dq[1] + dq[2]) * sigmoid(ws.raw[qb + 1]);
-            ws.da[2] = dq[2] * sigmoid(ws.raw[qb + 2]);
+            // out[q] = raw[0] + sum of softplus(raw[k]) for 0 < k <= q, so raw[q] moves every out[k >= q]
+            double above = 0;
+            for (int q = QUANTILES - 1; q >= 0; q--) {
+                above += dq[q];
+                ws.da[q] = q == 0 ? above : above * sigmoid(ws.raw[qb + q]);
+            }
             int hb = t * hidden;
             for (int r = 0; r < QUANTILES; r++) {
                 double d = ws.da[r];
