@@ -6,10 +6,13 @@ import java.time.Duration;
  * A fitted {@link Lstm}. It forecasts directly through the recurrent state: the state is warmed
  * up on the last window of the context, then every step after the origin is fed its time and
  * calendar inputs with the demand input masked, exactly as in training, and the head's output
- * at that step is its quantiles. Chosen over feeding the median back autoregressively because a
- * fed-back median is a smooth path the network never saw in training, and its quantiles would
- * be one-step-ahead spreads, too narrow further out; masked horizons in training teach the
- * spread at each horizon and handle NaN gaps with the same mechanism.
+ * at that step is its quantiles, measured from the recent level at the origin.
+ *
+ * <p>Chosen over feeding the median back autoregressively because a fed-back median is a smooth
+ * path the network never saw in training, and its quantiles would be one-step-ahead spreads,
+ * too narrow further out; masked horizons in training teach the spread at each horizon and
+ * handle NaN gaps with the same mechanism. Steps beyond the trained horizon are still given,
+ * but the network was never scored on them.
  */
 final class LstmModel implements Forecaster.Model {
 
@@ -59,12 +62,14 @@ final class LstmModel implements Forecaster.Model {
         }
         double[] x = new double[length * LstmFeatures.INPUTS];
         features.encode(scaled, n, context.start(), from, length, x);
+        double anchor = LstmFeatures.anchor(x, warmUp);
+        LstmFeatures.shift(x, length, anchor);
         LstmNetwork.Workspace ws = network.workspace(length);
         network.forward(parameters, ws, x, length);
         double[][] values = new double[LstmNetwork.QUANTILES][steps];
         for (int q = 0; q < LstmNetwork.QUANTILES; q++) {
             for (int t = 0; t < steps; t++) {
-                double v = ws.quantile(warmUp + t, q) * scale;
+                double v = (ws.quantile(warmUp + t, q) + anchor) * scale;
                 values[q][t] = nonNegative ? Math.max(0.0, v) : v;
             }
         }

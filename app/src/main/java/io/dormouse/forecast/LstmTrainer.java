@@ -5,8 +5,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * Fits the network's weights on the task it is used for: each training sequence is a window of
- * observed steps followed by a horizon whose demand inputs are masked, and the loss is the
- * pinball loss on the horizon only. Windows start every {@code stride} steps from a random
+ * observed steps followed by a horizon whose demand inputs are masked, measured from the level
+ * just before its origin ({@link LstmFeatures#anchor}), and the loss is the pinball loss on the
+ * horizon only (earlier steps would see targets the anchor was taken from). Windows start every {@code stride} steps from a random
  * offset, are visited in a shuffled order each epoch and averaged in mini-batches. The learning
  * rate falls linearly to a tenth over the planned updates, so that the last updates refine
  * rather than jolt the weights and the result depends less on the seed.
@@ -61,7 +62,11 @@ final class LstmTrainer {
                 for (int row = window + 1; row < length; row++) {
                     features.maskFrom(sequenceX, row, window);
                 }
-                System.arraycopy(y, start, sequenceY, 0, length);
+                double anchor = LstmFeatures.anchor(sequenceX, window);
+                LstmFeatures.shift(sequenceX, length, anchor);
+                for (int i = 0; i < length; i++) {
+                    sequenceY[i] = y[start + i] - anchor;
+                }
                 network.forward(parameters, ws, sequenceX, length);
                 network.backward(parameters, ws, sequenceX, sequenceY, window, length, gradient);
                 targets += observed;

@@ -153,6 +153,30 @@ class LstmTest {
         }
     }
 
+    /** On a series whose level wanders, the model has to learn to follow the recent past. */
+    @Test
+    void conditionsOnTheContextWithoutRefitting() {
+        SplittableRandom random = new SplittableRandom(5);
+        double[] values = new double[TRAIN];
+        double level = 20;
+        for (int i = 0; i < TRAIN; i++) {
+            level = Math.clamp(level + random.nextGaussian() * 0.3, 10, 30);
+            values[i] = level + 3 * Math.sin(2 * Math.PI * i / DAY) + random.nextGaussian() * 0.3;
+        }
+        Series history = new Series(START, STEP, values);
+        Forecaster.Model model = Lstm.withDefaults().fit(history, Calendar.EMPTY);
+        double[] raised = values.clone();
+        for (int i = TRAIN - LstmConfig.defaults().window(); i < TRAIN; i++) {
+            raised[i] += 6;
+        }
+        Forecast before = model.predict(history, HORIZON);
+
+        Forecast afterRise = model.predict(new Series(START, STEP, raised), HORIZON);
+
+        assertThat(afterRise.quantile(0.5)[0]).isGreaterThan(before.quantile(0.5)[0] + 3);
+        assertThat(model.predict(history, HORIZON).values()).isDeepEqualTo(before.values());
+    }
+
     @Test
     void forecastsFromAContextShorterThanTheWindow() {
         Series context = new Series(seasonal.timeAt(TRAIN), STEP, Arrays.copyOfRange(seasonal.values(), TRAIN, TRAIN + 10));
