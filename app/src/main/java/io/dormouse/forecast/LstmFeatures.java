@@ -10,7 +10,9 @@ import java.util.Arrays;
  * every step after the forecast origin are masked the same way: value 0, flag 0); time of day
  * and day of week as points on a circle; and the calendar's event flag and log load factor at
  * the step being predicted. The seasonal lags give the network what a seasonal naive forecast
- * knows, so that it can follow a level change it saw in the context without refitting.
+ * knows, so that it can follow a change of the daily or weekly profile seen in the context
+ * without refitting; demand inputs and targets are measured from the recent level
+ * ({@link #anchor}).
  */
 final class LstmFeatures {
 
@@ -35,9 +37,11 @@ final class LstmFeatures {
     private final int longestLag;
 
     /**
-     * Features for a model fitted on {@code historySteps} steps. A seasonal lag is used only when
-     * at least half of the history has it: an input that training never saw observed keeps its
-     * random initial weights, and switching it on at forecast time would only add noise.
+     * Features for a model fitted on {@code historySteps} steps. A seasonal lag, and the phase of
+     * the same period, is used only when the history spans two periods. A lag that training
+     * rarely saw observed keeps its random initial weights, and switching it on at forecast time
+     * would only add noise; a weekly phase seen in one week only lets the network memorize that
+     * week rather than learn from the recent past.
      */
     LstmFeatures(Duration step, Calendar calendar, int historySteps) {
         this.step = step;
@@ -120,7 +124,8 @@ final class LstmFeatures {
 
     /**
      * The level a sequence's demand inputs and targets are measured from: the mean of the last
-     * {@value #ANCHOR_STEPS} observed demands before row {@code origin}, 0 when none is observed.
+     * {@value #ANCHOR_STEPS} observed demands before row {@code origin} (half an hour at 5-minute
+     * steps, enough to smooth one noisy sample), 0 when none is observed.
      * Without it the cells had to learn to carry the level across the horizon, which a few
      * hundred updates did not teach them: on a random walk the forecast missed by several times
      * the error of repeating the last value. Measured from the anchor, "no change" is the
