@@ -3,9 +3,10 @@ package io.dormouse.forecast;
 import java.util.random.RandomGeneratorFactory;
 
 /**
- * A small quantile LSTM: stacked LSTM layers under a linear head that gives the 0.5, 0.9 and
- * 0.99 quantiles of demand at once, trained by backpropagation through time with Adam on the
- * pinball loss. See {@link LstmModel} for how it forecasts several steps ahead.
+ * A small quantile LSTM: stacked LSTM layers (Hochreiter &amp; Schmidhuber 1997) under a linear
+ * head that gives the 0.5, 0.9 and 0.99 quantiles of demand at once, trained by backpropagation
+ * through time with Adam (Kingma &amp; Ba 2015) on the pinball loss (Koenker &amp; Bassett 1978).
+ * See {@link LstmModel} for how it forecasts several steps ahead.
  */
 public final class Lstm implements Forecaster {
 
