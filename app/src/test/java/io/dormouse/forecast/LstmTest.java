@@ -178,6 +178,17 @@ class LstmTest {
     }
 
     @Test
+    void anIdleSeriesForecastsIdle() {
+        Series idle = new Series(START, STEP, new double[3 * DAY]);
+
+        Forecast f = Lstm.of(LstmConfig.defaults().withTraining(5, 40)).fit(idle, Calendar.EMPTY).predict(idle, HORIZON);
+
+        for (double[] level : f.values()) {
+            assertThat(Arrays.stream(level).boxed().toList()).allMatch(v -> v >= 0 && v < 0.5);
+        }
+    }
+
+    @Test
     void forecastsFromAContextShorterThanTheWindow() {
         Series context = new Series(seasonal.timeAt(TRAIN), STEP, Arrays.copyOfRange(seasonal.values(), TRAIN, TRAIN + 10));
 
