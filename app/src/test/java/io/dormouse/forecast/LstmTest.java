@@ -46,6 +46,8 @@ class LstmTest {
         double mean = Arrays.stream(seasonal.head(TRAIN).values()).average().orElseThrow();
         double lstm = 0;
         double constant = 0;
+        double medianError = 0;
+        double lastValueError = 0;
         for (int origin = TRAIN; origin + HORIZON <= seasonal.size(); origin += 12) {
             Forecast f = seasonalModel.predict(seasonal.head(origin), HORIZON);
             for (int h = 0; h < HORIZON; h++) {
@@ -54,9 +56,12 @@ class LstmTest {
                     lstm += pinball(y, f.values()[q][h], Forecast.LEVELS[q]);
                     constant += pinball(y, mean, Forecast.LEVELS[q]);
                 }
+                medianError += Math.abs(y - f.values()[0][h]);
+                lastValueError += Math.abs(y - seasonal.at(origin - 1));
             }
         }
         assertThat(lstm).isLessThan(0.3 * constant);
+        assertThat(medianError).as("the median follows the daily curve, not the last value").isLessThan(0.6 * lastValueError);
     }
 
     @Test
