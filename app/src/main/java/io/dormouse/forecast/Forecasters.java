@@ -8,13 +8,14 @@ public final class Forecasters {
     private Forecasters() {
     }
 
-    /** Every candidate, in tie-break order (earlier wins a tie). */
+    /** Every candidate, in tie-break order (earlier wins a tie): the LSTM is a candidate, never the default. */
     public static List<Forecaster> all() {
         return List.of(
                 SeasonalNaive.previousDay(),
                 SeasonalNaive.previousWeek(),
                 SeasonalNaive.maxOfDayAndWeek(),
                 HoltWinters.create(),
-                HybridHistogram.create());
+                HybridHistogram.create(),
+                Lstm.withDefaults());
     }
 }

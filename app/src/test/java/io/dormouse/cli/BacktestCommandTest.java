@@ -19,7 +19,7 @@ import picocli.CommandLine;
 
 class BacktestCommandTest {
 
-    private static final String[] MODELS = {"naive-day", "naive-week", "naive-max", "holt-winters", "hybrid-histogram", "selector"};
+    private static final String[] MODELS = {"naive-day", "naive-week", "naive-max", "holt-winters", "hybrid-histogram", "lstm", "selector"};
 
     @TempDir
     Path dir;

@@ -44,7 +44,7 @@ class ModelSelectorTest {
     @Test
     void defaultCandidatesAreTheModelsOfThisPackage() {
         assertThat(ModelSelector.create().candidates()).extracting(Forecaster::name)
-                .containsExactly("naive-day", "naive-week", "naive-max", "holt-winters", "hybrid-histogram");
+                .containsExactly("naive-day", "naive-week", "naive-max", "holt-winters", "hybrid-histogram", "lstm");
         assertThat(ModelSelector.create().name()).isEqualTo("selector");
     }
 }

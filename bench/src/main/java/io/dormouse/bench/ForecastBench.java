@@ -45,7 +45,7 @@ public final class ForecastBench {
             throw new IllegalArgumentException("traces directory " + traces.toAbsolutePath()
                     + " not found: run from the repository root or pass the directory as the first argument");
         }
-        List<Forecaster> candidates = candidates();
+        List<Forecaster> candidates = Forecasters.all();
         List<Forecaster> models = new ArrayList<>(candidates);
         models.add(ModelSelector.of(candidates));
 
@@ -65,34 +65,6 @@ public final class ForecastBench {
         }
         report.writeInto(output, Machine.describe());
         System.out.println("wrote " + output);
-    }
-
-    /**
-     * The candidates of {@link Forecasters#all()}, plus the LSTM when a class
-     * {@code io.dormouse.forecast.Lstm} exists and is not listed there yet, made by its static
-     * {@code create()} or its no-argument constructor.
-     */
-    static List<Forecaster> candidates() {
-        List<Forecaster> all = new ArrayList<>(Forecasters.all());
-        Class<?> lstm;
-        try {
-            lstm = Class.forName("io.dormouse.forecast.Lstm");
-        } catch (ClassNotFoundException absent) {
-            return all;
-        }
-        if (!Forecaster.class.isAssignableFrom(lstm) || all.stream().anyMatch(lstm::isInstance)) {
-            return all;
-        }
-        try {
-            all.add((Forecaster) lstm.getMethod("create").invoke(null));
-        } catch (ReflectiveOperationException noFactory) {
-            try {
-                all.add((Forecaster) lstm.getDeclaredConstructor().newInstance());
-            } catch (ReflectiveOperationException e) {
-                System.err.println("io.dormouse.forecast.Lstm has neither create() nor a no-argument constructor: left out");
-            }
-        }
-        return all;
     }
 
     static Map<String, Series> load(Path traces) throws IOException {
