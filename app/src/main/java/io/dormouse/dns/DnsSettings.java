@@ -1,0 +1,166 @@
+package io.dormouse.dns;
+
+import io.dormouse.config.DnsConfig;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Everything the DNS front door can be tuned by. {@link #from(DnsConfig)} gives the defaults for a
+ * listen address and zone; the {@code with*} methods change one thing each.
+ *
+ * @param zone          absolute zone name, lower case, such as {@code dormouse.test.}
+ * @param listen        UDP and TCP address; port 0 picks a free port (the same for both)
+ * @param answerTtl     TTL of a running VM's A record
+ * @param frontTtl      TTL of a front address answered while a VM is still waking
+ * @param negativeTtl   SOA minimum and TTL of the SOA in negative answers (RFC 2308)
+ * @param holdBudget    how long an answer for a hibernated VM waits for the wake
+ * @param notReady      what to answer when the hold budget runs out
+ * @param nsAddress     address of {@code ns1.<zone>}
+ * @param vmstateType   RR type of {@code _vmstate} records, private use (RFC 6895): 65280-65534
+ * @param vmstateAcl    clients that may read {@code _vmstate} without TSIG
+ * @param tsigKeys      keys that may read {@code _vmstate} from anywhere
+ * @param wakeAcl       clients whose queries may wake a VM; others get the front address
+ * @param wakesPerVm    token bucket for wake-triggering queries per VM
+ * @param wakesPerClient token bucket for wake-triggering queries per client /24 (IPv6: /56)
+ * @param responseRate  response-rate limit per client /24 over UDP; rate 0 turns it off
+ * @param slip          every slip-th over-limit response goes out truncated (0: drop all)
+ * @param maxUdpPayload largest UDP answer we send to EDNS clients (RFC 6891 negotiation)
+ * @param tcpIdleTimeout a TCP connection with no query in flight closes after this (RFC 7766)
+ * @param tcpConnectionsPerClient open TCP connections allowed per client address
+ */
+public record DnsSettings(String zone, InetSocketAddress listen, Duration answerTtl, Duration frontTtl,
+                          Duration negativeTtl, Duration holdBudget, NotReady notReady, Inet4Address nsAddress,
+                          int vmstateType, List<Cidr> vmstateAcl, List<TsigKey> tsigKeys, List<Cidr> wakeAcl,
+                          Rate wakesPerVm, Rate wakesPerClient, Rate responseRate, int slip, int maxUdpPayload,
+                          Duration tcpIdleTimeout, int tcpConnectionsPerClient) {
+
+    /** The answer when a wake outlasts the hold budget. */
+    public enum NotReady {
+        /** The VM's front address with {@code frontTtl}: the TCP front door holds connections. */
+        FRONT_ADDRESS,
+        /** SERVFAIL with extended DNS error 14 "Not Ready" (RFC 8914): resolvers retry. */
+        SERVFAIL
+    }
+
+    /** A token bucket: {@code perSecond} tokens refilled each second, at most {@code burst} saved. */
+    public record Rate(double perSecond, int burst) {
+        public Rate {
+            if (perSecond < 0 || burst < 0 || (perSecond > 0 && burst < 1)) {
+                throw new IllegalArgumentException("rate " + perSecond + "/s burst " + burst
+                        + " is invalid; both >= 0, burst >= 1 when the rate is on");
+            }
+        }
+
+        public static final Rate OFF = new Rate(0, 0);
+
+        boolean off() {
+            return perSecond == 0;
+        }
+    }
+
+    public DnsSettings {
+        Objects.requireNonNull(zone, "zone");
+        zone = zone.toLowerCase(Locale.ROOT);
+        zone = zone.endsWith(".") ? zone : zone + ".";
+        Objects.requireNonNull(listen, "listen");
+        positive("answerTtl", answerTtl);
+        positive("frontTtl", frontTtl);
+        positive("negativeTtl", negativeTtl);
+        positive("holdBudget", holdBudget);
+        positive("tcpIdleTimeout", tcpIdleTimeout);
+        Objects.requireNonNull(notReady, "notReady");
+        Objects.requireNonNull(nsAddress, "nsAddress");
+        if (vmstateType < 65280 || vmstateType > 65534) {
+            throw new IllegalArgumentException("vmstateType " + vmstateType
+                    + " is outside the private-use range 65280-65534 (RFC 6895)");
+        }
+        vmstateAcl = List.copyOf(vmstateAcl);
+        tsigKeys = List.copyOf(tsigKeys);
+        wakeAcl = List.copyOf(wakeAcl);
+        Objects.requireNonNull(wakesPerVm, "wakesPerVm");
+        Objects.requireNonNull(wakesPerClient, "wakesPerClient");
+        Objects.requireNonNull(responseRate, "responseRate");
+        if (slip < 0 || slip > 10) {
+            throw new IllegalArgumentException("slip " + slip + " is out of range; allowed 0-10");
+        }
+        if (maxUdpPayload < 512 || maxUdpPayload > 65535) {
+            throw new IllegalArgumentException("maxUdpPayload " + maxUdpPayload + " is out of range; allowed 512-65535");
+        }
+        if (tcpConnectionsPerClient < 1) {
+            throw new IllegalArgumentException("tcpConnectionsPerClient " + tcpConnectionsPerClient + " must be >= 1");
+        }
+    }
+
+    private static void positive(String field, Duration value) {
+        if (value == null || value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException(field + " " + value + " must be a positive duration");
+        }
+    }
+
+    /** The defaults for the configured listen address and zone. */
+    public static DnsSettings from(DnsConfig config) {
+        return defaults(config.zone(), new InetSocketAddress(config.listen().host(), config.listen().port()));
+    }
+
+    public static DnsSettings defaults(String zone, InetSocketAddress listen) {
+        return new DnsSettings(zone, listen, Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Duration.ofMillis(1500), NotReady.FRONT_ADDRESS, nsAddressFor(listen), 65280,
+                List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), List.of(),
+                List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")),
+                new Rate(2, 10), new Rate(5, 20), Rate.OFF, 2, 1232, Duration.ofSeconds(10), 16);
+    }
+
+    private static Inet4Address nsAddressFor(InetSocketAddress listen) {
+        InetAddress a = listen.getAddress();
+        if (a instanceof Inet4Address v4 && !v4.isAnyLocalAddress()) {
+            return v4;
+        }
+        try {
+            return (Inet4Address) InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public DnsSettings withListen(InetSocketAddress v) {
+        return new DnsSettings(zone, v, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
+                vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+    }
+
+    public DnsSettings withHold(Duration budget, NotReady whenLate) {
+        return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, budget, whenLate, nsAddress,
+                vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+    }
+
+    public DnsSettings withVmstate(int type, List<Cidr> acl, List<TsigKey> keys) {
+        return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
+                type, acl, keys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+    }
+
+    public DnsSettings withWakePolicy(List<Cidr> acl, Rate perVm, Rate perClient) {
+        return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
+                vmstateType, vmstateAcl, tsigKeys, acl, perVm, perClient, responseRate, slip,
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+    }
+
+    public DnsSettings withResponseRate(Rate rate, int slipEvery) {
+        return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
+                vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, rate, slipEvery,
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+    }
+
+    public DnsSettings withTcp(Duration idleTimeout, int connectionsPerClient) {
+        return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
+                vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
+                maxUdpPayload, idleTimeout, connectionsPerClient);
+    }
+}

@@ -1,0 +1,100 @@
+package io.dormouse.dns;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * DNS over UDP: receive loops on one datagram channel. An answer that needs no wait is sent inline
+ * from the loop; a held answer is sent from a virtual thread when it completes.
+ */
+final class UdpTransport implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
+    private static final int MAX_DATAGRAM = 65535;
+
+    private final DatagramChannel channel;
+    private final PacketHandler handler;
+    private final ExecutorService virtualThreads;
+    private final List<Thread> loops = new ArrayList<>();
+
+    UdpTransport(InetSocketAddress listen, PacketHandler handler, ExecutorService virtualThreads, int loopCount)
+            throws IOException {
+        this.handler = handler;
+        this.virtualThreads = virtualThreads;
+        this.channel = DatagramChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+            channel.bind(listen);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+        for (int i = 0; i < loopCount; i++) {
+            loops.add(Thread.ofPlatform().daemon().name("dns-udp-" + i).start(this::receive));
+        }
+    }
+
+    int port() throws IOException {
+        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+    }
+
+    private void receive() {
+        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        while (channel.isOpen()) {
+            InetSocketAddress from;
+            byte[] packet;
+            try {
+                buffer.clear();
+                from = (InetSocketAddress) channel.receive(buffer);
+                buffer.flip();
+                packet = new byte[buffer.remaining()];
+                buffer.get(packet);
+            } catch (ClosedChannelException e) {
+                return;
+            } catch (IOException e) {
+                LOG.atDebug().setCause(e).log("UDP receive failed");
+                continue;
+            }
+            switch (handler.handle(packet, from.getAddress(), from.getPort(), Query.Transport.UDP)) {
+                case PacketHandler.Outcome.Drop d -> { }
+                case PacketHandler.Outcome.Send s -> send(s.packet(), from);
+                case PacketHandler.Outcome.Later later -> later.packet().thenAcceptAsync(p -> {
+                    if (p != null) {
+                        send(p, from);
+                    }
+                }, virtualThreads);
+            }
+        }
+    }
+
+    private void send(byte[] packet, InetSocketAddress to) {
+        try {
+            channel.send(ByteBuffer.wrap(packet), to);
+        } catch (IOException e) {
+            LOG.atDebug().setCause(e).addKeyValue("client", to).log("UDP send failed");
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+        for (Thread t : loops) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
