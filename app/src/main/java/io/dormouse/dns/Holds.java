@@ -50,7 +50,8 @@ final class Holds {
             metrics.frontAnswer();
             return new Reply.Now(responder.front(r, q, frontAddress));
         }
-        if (held.size() >= MAX_HELD || !perVm.take(vmName) || !perClient.take(TokenBuckets.network(q.client()))) {
+        // The client's bucket first: a flood from one network must not drain the VM's bucket for everyone.
+        if (held.size() >= MAX_HELD || !perClient.take(TokenBuckets.network(q.client())) || !perVm.take(vmName)) {
             metrics.wakeLimited();
             metrics.frontAnswer();
             return new Reply.Now(responder.front(r, q, frontAddress));
