@@ -54,18 +54,21 @@ final class Responder {
             rh.setFlag(Flags.RD);
         }
         OPTRecord opt = query.getOPT();
+        Record question = query.getQuestion();
+        boolean oneQuestion = question != null && qh.getCount(Section.QUESTION) == 1;
+        if (oneQuestion) {
+            r.addRecord(question, Section.QUESTION);
+        }
         if (qh.getOpcode() != Opcode.QUERY) {
             return now(finish(r, q, Rcode.NOTIMP));
         }
         if (opt != null && opt.getVersion() > 0) {
             return now(finish(r, q, Rcode.BADVERS));
         }
-        Record question = query.getQuestion();
-        if (question == null || qh.getCount(Section.QUESTION) != 1) {
+        if (!oneQuestion) {
             boolean cookieOnly = question == null && clientCookie(opt).isPresent();
             return now(finish(r, q, cookieOnly ? Rcode.NOERROR : Rcode.FORMERR));
         }
-        r.addRecord(question, Section.QUESTION);
         TSIGRecord signature = query.getTSIG();
         boolean signed = false;
         if (signature != null) {
