@@ -13,7 +13,7 @@ final class Assembly {
         Zone zone = new Zone(settings, clock.millis() / 1000);
         Holds holds = new Holds(settings, waker, metrics, clock);
         Responder responder = new Responder(settings, zone, names, holds, new Cookies(cookieSecret, clock));
-        return new PacketHandler(responder, settings, metrics,
+        return new PacketHandler(responder, new FastPath(settings, names), settings, metrics,
                 new ResponseRate(settings.responseRate(), settings.slip(), clock));
     }
 }

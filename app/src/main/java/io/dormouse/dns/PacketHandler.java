@@ -36,12 +36,49 @@ final class PacketHandler {
     private final DnsSettings settings;
     private final DnsMetrics metrics;
     private final ResponseRate rate;
+    private final FastPath fast;
 
-    PacketHandler(Responder responder, DnsSettings settings, DnsMetrics metrics, ResponseRate rate) {
+    PacketHandler(Responder responder, FastPath fast, DnsSettings settings, DnsMetrics metrics, ResponseRate rate) {
         this.responder = responder;
+        this.fast = fast;
         this.settings = settings;
         this.metrics = metrics;
         this.rate = rate;
+    }
+
+    /**
+     * The hot path: answers a plain A query for a running VM into {@code out} without building messages.
+     * Returns the answer's length, 0 when rate limiting drops it, or -1 when {@link #handle} must answer.
+     */
+    int answerNow(byte[] in, int len, byte[] out, InetAddress client, Query.Transport transport) {
+        int n;
+        try {
+            n = fast.answer(in, len, out);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+        if (n < 0) {
+            return -1;
+        }
+        metrics.query(org.xbill.DNS.Type.A, Rcode.NOERROR);
+        if (transport == Query.Transport.TCP) {
+            return n;
+        }
+        return switch (rate.admit(client)) {
+            case ALLOW -> n;
+            case DROP -> {
+                metrics.responseLimited();
+                yield 0;
+            }
+            case SLIP -> {
+                metrics.responseLimited();
+                int questionEnd = n - 16 - (out[11] == 1 ? 11 : 0);
+                out[2] = (byte) 0x82; // QR and TC, as truncated() below
+                out[7] = 0;
+                out[11] = 0;
+                yield questionEnd;
+            }
+        };
     }
 
     Outcome handle(byte[] packet, InetAddress client, int port, Query.Transport transport) {

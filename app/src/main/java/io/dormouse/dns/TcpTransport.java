@@ -98,6 +98,7 @@ final class TcpTransport implements AutoCloseable {
             socket.setSoTimeout((int) settings.tcpIdleTimeout().toMillis());
             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
             OutputStream out = socket.getOutputStream();
+            byte[] fastOut = new byte[1024]; // the hot path answers at most 512 + 16 bytes
             while (true) {
                 int length;
                 try {
@@ -112,6 +113,11 @@ final class TcpTransport implements AutoCloseable {
                 }
                 byte[] packet = new byte[length];
                 in.readFully(packet);
+                int n = handler.answerNow(packet, length, fastOut, socket.getInetAddress(), Query.Transport.TCP);
+                if (n > 0) {
+                    write(out, java.util.Arrays.copyOf(fastOut, n), writeLock);
+                    continue;
+                }
                 switch (handler.handle(packet, socket.getInetAddress(), socket.getPort(), Query.Transport.TCP)) {
                     case PacketHandler.Outcome.Drop d -> { }
                     case PacketHandler.Outcome.Send s -> write(out, s.packet(), writeLock);

@@ -49,37 +49,47 @@ final class UdpTransport implements AutoCloseable {
     }
 
     private void receive() {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(MAX_DATAGRAM);
+        // Per loop, reused: the hot path allocates only what the JDK does for the sender's address.
+        byte[] in = new byte[MAX_DATAGRAM];
+        ByteBuffer inBuffer = ByteBuffer.wrap(in);
+        byte[] out = new byte[MAX_DATAGRAM];
+        ByteBuffer outBuffer = ByteBuffer.wrap(out);
         while (channel.isOpen()) {
             InetSocketAddress from;
-            byte[] packet;
             try {
-                buffer.clear();
-                from = (InetSocketAddress) channel.receive(buffer);
-                buffer.flip();
-                packet = new byte[buffer.remaining()];
-                buffer.get(packet);
+                inBuffer.clear();
+                from = (InetSocketAddress) channel.receive(inBuffer);
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
                 LOG.atDebug().setCause(e).log("UDP receive failed");
                 continue;
             }
+            int len = inBuffer.position();
+            int n = handler.answerNow(in, len, out, from.getAddress(), Query.Transport.UDP);
+            if (n > 0) {
+                send(outBuffer.clear().limit(n), from);
+                continue;
+            }
+            if (n == 0) {
+                continue;
+            }
+            byte[] packet = java.util.Arrays.copyOf(in, len);
             switch (handler.handle(packet, from.getAddress(), from.getPort(), Query.Transport.UDP)) {
                 case PacketHandler.Outcome.Drop d -> { }
-                case PacketHandler.Outcome.Send s -> send(s.packet(), from);
+                case PacketHandler.Outcome.Send s -> send(ByteBuffer.wrap(s.packet()), from);
                 case PacketHandler.Outcome.Later later -> later.packet().thenAcceptAsync(p -> {
                     if (p != null) {
-                        send(p, from);
+                        send(ByteBuffer.wrap(p), from);
                     }
                 }, virtualThreads);
             }
         }
     }
 
-    private void send(byte[] packet, InetSocketAddress to) {
+    private void send(ByteBuffer packet, InetSocketAddress to) {
         try {
-            channel.send(ByteBuffer.wrap(packet), to);
+            channel.send(packet, to);
         } catch (IOException e) {
             LOG.atDebug().setCause(e).addKeyValue("client", to).log("UDP send failed");
         }

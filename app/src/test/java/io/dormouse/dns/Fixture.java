@@ -31,7 +31,7 @@ final class Fixture {
         this.zone = new Zone(settings, START_SECONDS);
         this.responder = new Responder(settings, zone, fleet, new Holds(settings, fleet, metrics, clock),
                 new Cookies(COOKIE_SECRET, clock));
-        this.handler = new PacketHandler(responder, settings, metrics,
+        this.handler = new PacketHandler(responder, new FastPath(settings, fleet), settings, metrics,
                 new ResponseRate(settings.responseRate(), settings.slip(), clock));
     }
 
