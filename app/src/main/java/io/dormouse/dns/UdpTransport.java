@@ -13,15 +13,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * DNS over UDP: receive loops on one datagram channel. An answer that needs no wait is sent inline
- * from the loop; a held answer is sent from a virtual thread when it completes.
+ * DNS over UDP: one receive loop per core, each on its own datagram channel bound to the same port
+ * with SO_REUSEPORT (the kernel spreads clients over them; no lock shared between loops). An answer
+ * that needs no wait is sent inline from the loop; a held answer from a virtual thread when it completes.
  */
 final class UdpTransport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UdpTransport.class);
     private static final int MAX_DATAGRAM = 65535;
 
-    private final DatagramChannel channel;
+    private final List<DatagramChannel> channels = new ArrayList<>();
     private final PacketHandler handler;
     private final ExecutorService virtualThreads;
     private final List<Thread> loops = new ArrayList<>();
@@ -30,25 +31,42 @@ final class UdpTransport implements AutoCloseable {
             throws IOException {
         this.handler = handler;
         this.virtualThreads = virtualThreads;
-        this.channel = DatagramChannel.open();
+        boolean reusePort = loopCount > 1 && reusePortSupported();
+        InetSocketAddress address = listen;
         try {
-            channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
-            channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
-            channel.bind(listen);
+            for (int i = 0; i < (reusePort ? loopCount : 1); i++) {
+                DatagramChannel channel = DatagramChannel.open();
+                channels.add(channel);
+                channel.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+                channel.setOption(StandardSocketOptions.SO_SNDBUF, 4 << 20);
+                if (reusePort) {
+                    channel.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
+                channel.bind(address);
+                // With port 0, the later channels join the port the first one got.
+                address = (InetSocketAddress) channel.getLocalAddress();
+            }
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            close();
             throw e;
         }
         for (int i = 0; i < loopCount; i++) {
-            loops.add(Thread.ofPlatform().daemon().name("dns-udp-" + i).start(this::receive));
+            DatagramChannel channel = channels.get(i % channels.size());
+            loops.add(Thread.ofPlatform().daemon().name("dns-udp-" + i).start(() -> receive(channel)));
+        }
+    }
+
+    private static boolean reusePortSupported() throws IOException {
+        try (DatagramChannel probe = DatagramChannel.open()) {
+            return probe.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
         }
     }
 
     int port() throws IOException {
-        return ((InetSocketAddress) channel.getLocalAddress()).getPort();
+        return ((InetSocketAddress) channels.getFirst().getLocalAddress()).getPort();
     }
 
-    private void receive() {
+    private void receive(DatagramChannel channel) {
         // Per loop, reused: the hot path allocates only what the JDK does for the sender's address.
         byte[] in = new byte[MAX_DATAGRAM];
         ByteBuffer inBuffer = ByteBuffer.wrap(in);
@@ -68,7 +86,7 @@ final class UdpTransport implements AutoCloseable {
             int len = inBuffer.position();
             int n = handler.answerNow(in, len, out, from.getAddress(), Query.Transport.UDP);
             if (n > 0) {
-                send(outBuffer.clear().limit(n), from);
+                send(channel, outBuffer.clear().limit(n), from);
                 continue;
             }
             if (n == 0) {
@@ -77,17 +95,17 @@ final class UdpTransport implements AutoCloseable {
             byte[] packet = java.util.Arrays.copyOf(in, len);
             switch (handler.handle(packet, from.getAddress(), from.getPort(), Query.Transport.UDP)) {
                 case PacketHandler.Outcome.Drop d -> { }
-                case PacketHandler.Outcome.Send s -> send(ByteBuffer.wrap(s.packet()), from);
+                case PacketHandler.Outcome.Send s -> send(channel, ByteBuffer.wrap(s.packet()), from);
                 case PacketHandler.Outcome.Later later -> later.packet().thenAcceptAsync(p -> {
                     if (p != null) {
-                        send(ByteBuffer.wrap(p), from);
+                        send(channel, ByteBuffer.wrap(p), from);
                     }
                 }, virtualThreads);
             }
         }
     }
 
-    private void send(ByteBuffer packet, InetSocketAddress to) {
+    private static void send(DatagramChannel channel, ByteBuffer packet, InetSocketAddress to) {
         try {
             channel.send(packet, to);
         } catch (IOException e) {
@@ -97,7 +115,9 @@ final class UdpTransport implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        for (DatagramChannel channel : channels) {
+            channel.close();
+        }
         for (Thread t : loops) {
             try {
                 t.join(1000);
