@@ -1,5 +1,7 @@
 package io.dormouse.dns;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -92,14 +95,17 @@ final class TcpTransport implements AutoCloseable {
 
     private void serve(Socket socket) {
         AtomicInteger inFlight = new AtomicInteger();
-        ReentrantLock writeLock = new ReentrantLock();
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) settings.tcpIdleTimeout().toMillis());
-            DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(socket.getInputStream()));
-            OutputStream out = socket.getOutputStream();
-            byte[] fastOut = new byte[1024]; // the hot path answers at most 512 + 16 bytes
+            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16384));
+            Replies replies = new Replies(new BufferedOutputStream(socket.getOutputStream(), 16384));
+            byte[] query = new byte[65535];
+            byte[] answer = new byte[1024]; // the hot path answers at most 512 + 16 bytes
             while (true) {
+                if (in.available() == 0) {
+                    replies.flush(); // answers to pipelined queries go out together, once the input is drained
+                }
                 int length;
                 try {
                     length = in.readUnsignedShort();
@@ -111,22 +117,22 @@ final class TcpTransport implements AutoCloseable {
                 } catch (EOFException e) {
                     break;
                 }
-                byte[] packet = new byte[length];
-                in.readFully(packet);
-                int n = handler.answerNow(packet, length, fastOut, socket.getInetAddress(), Query.Transport.TCP);
+                in.readFully(query, 0, length);
+                int n = handler.answerNow(query, length, answer, socket.getInetAddress(), Query.Transport.TCP);
                 if (n > 0) {
-                    write(out, java.util.Arrays.copyOf(fastOut, n), writeLock);
+                    replies.write(answer, n, false);
                     continue;
                 }
+                byte[] packet = Arrays.copyOf(query, length);
                 switch (handler.handle(packet, socket.getInetAddress(), socket.getPort(), Query.Transport.TCP)) {
                     case PacketHandler.Outcome.Drop d -> { }
-                    case PacketHandler.Outcome.Send s -> write(out, s.packet(), writeLock);
+                    case PacketHandler.Outcome.Send s -> replies.write(s.packet(), s.packet().length, false);
                     case PacketHandler.Outcome.Later later -> {
                         inFlight.incrementAndGet();
                         later.packet().whenCompleteAsync((p, e) -> {
                             try {
                                 if (p != null) {
-                                    write(out, p, writeLock);
+                                    replies.write(p, p.length, true);
                                 }
                             } catch (IOException ignored) {
                                 // the client went away; nothing to answer
@@ -137,9 +143,43 @@ final class TcpTransport implements AutoCloseable {
                     }
                 }
             }
+            replies.flush();
             drain(inFlight);
         } catch (IOException e) {
             LOG.atDebug().setCause(e).log("TCP connection ended");
+        }
+    }
+
+    /** Length-framed answers on one connection, written by its reader and by held answers completing. */
+    private static final class Replies {
+        private final OutputStream out;
+        private final ReentrantLock lock = new ReentrantLock();
+
+        Replies(OutputStream out) {
+            this.out = out;
+        }
+
+        void write(byte[] packet, int length, boolean flush) throws IOException {
+            lock.lock();
+            try {
+                out.write(length >>> 8);
+                out.write(length);
+                out.write(packet, 0, length);
+                if (flush) {
+                    out.flush();
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        void flush() throws IOException {
+            lock.lock();
+            try {
+                out.flush();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 
@@ -152,20 +192,6 @@ final class TcpTransport implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
-        }
-    }
-
-    private static void write(OutputStream out, byte[] packet, ReentrantLock lock) throws IOException {
-        byte[] framed = new byte[packet.length + 2];
-        framed[0] = (byte) (packet.length >>> 8);
-        framed[1] = (byte) packet.length;
-        System.arraycopy(packet, 0, framed, 2, packet.length);
-        lock.lock();
-        try {
-            out.write(framed);
-            out.flush();
-        } finally {
-            lock.unlock();
         }
     }
 
