@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 
@@ -27,6 +28,7 @@ final class Holds {
     private final TokenBuckets perVm;
     private final TokenBuckets perClient;
     private final ConcurrentHashMap<Key, CompletableFuture<Message>> held = new ConcurrentHashMap<>();
+    private final AtomicInteger holding = new AtomicInteger();
 
     Holds(DnsSettings settings, Waker waker, DnsMetrics metrics, InstantSource clock) {
         this.settings = settings;
@@ -51,12 +53,13 @@ final class Holds {
             return new Reply.Now(responder.front(r, q, frontAddress));
         }
         // The client's bucket first: a flood from one network must not drain the VM's bucket for everyone.
-        if (held.size() >= MAX_HELD || !perClient.take(TokenBuckets.network(q.client())) || !perVm.take(vmName)) {
+        if (holding.get() >= MAX_HELD || !perClient.take(TokenBuckets.network(q.client())) || !perVm.take(vmName)) {
             metrics.wakeLimited();
             metrics.frontAnswer();
             return new Reply.Now(responder.front(r, q, frontAddress));
         }
         metrics.wake();
+        holding.incrementAndGet();
         long start = System.nanoTime();
         CompletableFuture<WakeResult> wake;
         try {
@@ -80,6 +83,7 @@ final class Holds {
         }
         bounded.whenComplete((m, e) -> {
             held.remove(key, bounded);
+            holding.decrementAndGet();
             metrics.held(System.nanoTime() - start);
         });
         return new Reply.Held(bounded, false);
@@ -100,6 +104,6 @@ final class Holds {
     }
 
     int heldCount() {
-        return held.size();
+        return holding.get();
     }
 }

@@ -16,6 +16,10 @@ public record VmStateRecord(long version, String location, Instant hibernatedAt,
     public VmStateRecord {
         Objects.requireNonNull(location, "location");
         Objects.requireNonNull(wakeEstimate, "wakeEstimate");
+        if (location.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255 - "location=".length()) {
+            throw new IllegalArgumentException("location is " + location.length()
+                    + " characters; a DNS character-string holds at most 246 bytes after \"location=\"");
+        }
         if (version < 0 || cpus < 0 || memoryMib < 0 || netMbps < 0) {
             throw new IllegalArgumentException("version, cpus, memoryMib and netMbps must be >= 0; got "
                     + version + ", " + cpus + ", " + memoryMib + ", " + netMbps);

@@ -67,8 +67,12 @@ class ResponderTest {
     }
 
     static Message wire(Message m) {
+        return wire(m.toWire());
+    }
+
+    static Message wire(byte[] packet) {
         try {
-            return new Message(m.toWire());
+            return new Message(packet);
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -187,6 +191,24 @@ class ResponderTest {
         assertThat(onlyA(r).getAddress().getHostAddress()).isEqualTo("10.0.0.5");
         assertThat(r.getOPT().getPayloadSize()).isEqualTo(1232);
         assertThat(r.getOPT().getOptions()).isEmpty();
+    }
+
+    @Test
+    void unknownEdnsFlagsAreIgnoredAndNotEchoed() {
+        Message q = query("web.dormouse.test.", Type.A);
+        q.addRecord(new OPTRecord(4096, 0, 0, 0x8000 | 0x0001), Section.ADDITIONAL);
+        Message r = now(f.ask(q, REMOTE));
+        assertThat(r.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(onlyA(r).getAddress().getHostAddress()).isEqualTo("10.0.0.5");
+        assertThat(r.getOPT().getFlags()).as("no DNSSEC here: DO is not echoed").isZero();
+    }
+
+    @Test
+    void aMalformedCookieIsFormerr() {
+        byte[] packet = withEdns(query("web.dormouse.test.", Type.A), 0,
+                new GenericEDNSOption(EDNSOption.Code.COOKIE, new byte[] {1, 2, 3})).toWire();
+        PacketHandler.Outcome o = f.handler.handle(packet, Fixture.address(REMOTE), 1, Query.Transport.UDP);
+        assertThat(wire(((PacketHandler.Outcome.Send) o).packet()).getRcode()).isEqualTo(Rcode.FORMERR);
     }
 
     @Test
