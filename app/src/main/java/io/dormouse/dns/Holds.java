@@ -102,8 +102,4 @@ final class Holds {
                 ? failure.getCause() : failure;
         return cause == null ? "unknown" : cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
-
-    int heldCount() {
-        return holding.get();
-    }
 }

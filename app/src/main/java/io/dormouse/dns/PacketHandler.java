@@ -30,7 +30,7 @@ final class PacketHandler {
         record Later(CompletableFuture<byte[]> packet) implements Outcome {}
     }
 
-    static final Outcome DROP = new Outcome.Drop();
+    private static final Outcome DROP = new Outcome.Drop();
 
     private final Responder responder;
     private final DnsSettings settings;

@@ -60,10 +60,6 @@ final class Zone {
         return Name.fromConstantString(label + "." + settings.zone());
     }
 
-    Name apex() {
-        return apex;
-    }
-
     /** Classifies a query name; VM names come back in lower case. */
     Owner owner(Name qname) {
         if (!qname.subdomain(apex)) {

@@ -24,7 +24,8 @@ final class FakeFleet implements Names, Waker {
     private final ConcurrentHashMap<String, VmEntry> entries = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CompletableFuture<WakeResult>> restores = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, AtomicInteger> calls = new ConcurrentHashMap<>();
-    private volatile Duration restoreTime;
+    private final ConcurrentHashMap<String, Inet4Address> wakeAddresses = new ConcurrentHashMap<>();
+    private final Duration restoreTime;
 
     /** Restores finish only through {@link #finish} or {@link #fail}. */
     FakeFleet() {
@@ -56,8 +57,6 @@ final class FakeFleet implements Names, Waker {
         entries.put(name, new VmEntry.Failed(reason, STATE));
         return this;
     }
-
-    private final ConcurrentHashMap<String, Inet4Address> wakeAddresses = new ConcurrentHashMap<>();
 
     /** Where {@code name} will run once a timed restore ends. */
     FakeFleet wakesAt(String name, String address) {
