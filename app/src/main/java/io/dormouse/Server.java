@@ -9,6 +9,9 @@ import io.dormouse.api.SeriesRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
+import io.dormouse.dns.DnsServer;
+import io.dormouse.dns.DnsSettings;
+import io.dormouse.dns.WakeResult;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.StateStore;
 import io.dormouse.telemetry.Metrics;
@@ -19,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +35,7 @@ public final class Server implements AutoCloseable {
     private final List<AutoCloseable> parts = new ArrayList<>();
     private final AtomicBoolean ready = new AtomicBoolean();
     private ApiServer api;
+    private DnsServer dns;
     private Path dataDir;
 
     private Server() {
@@ -59,6 +64,13 @@ public final class Server implements AutoCloseable {
                 db.password().value(), db.busyTimeout()));
         parts.add(store);
         LocalHost.register(store.hosts());
+        StoredNames names = new StoredNames(store);
+        parts.add(names);
+        dns = DnsServer.start(DnsSettings.from(config.dns()), names,
+                vm -> CompletableFuture.completedFuture(new WakeResult.Failed(
+                        "waking VMs needs the VM manager, which this version does not have yet")),
+                registry);
+        parts.add(dns);
         Map<String, Object> versionInfo = new LinkedHashMap<>();
         versionInfo.put("version", Version.current());
         versionInfo.put("java", Runtime.version().toString());
@@ -70,12 +82,17 @@ public final class Server implements AutoCloseable {
         LOG.atInfo()
                 .addKeyValue("dataDir", dataDir)
                 .addKeyValue("api", "http://" + config.api().listen().host() + ":" + api.port())
+                .addKeyValue("dns", config.dns().listen().host() + ":" + dns.port())
                 .addKeyValue("startupMs", (System.nanoTime() - start) / 1_000_000)
                 .log("dormouse ready");
     }
 
     public int apiPort() {
         return api.port();
+    }
+
+    public int dnsPort() {
+        return dns.port();
     }
 
     public Path dataDir() {

@@ -1,12 +1,13 @@
 package io.dormouse;
 
-import io.dormouse.config.ApiConfig;
+import io.dormouse.config.ConfigReader;
 import io.dormouse.config.DormouseConfig;
-import io.dormouse.config.ListenAddress;
 import io.dormouse.config.Secret;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.StateStore;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /** A server started in process for a test: defaults, a data directory of the test's, any free API port. */
@@ -24,10 +25,17 @@ public final class RunningServer implements AutoCloseable {
         return new RunningServer(dataDir, Server.start(config(dataDir, Secret.NONE)));
     }
 
-    /** The defaults with this data directory, the API on any free port, and the given token. */
+    /** The defaults with this data directory, the API and DNS on any free port, and the given token. */
     public static DormouseConfig config(Path dataDir, Secret token) {
-        DormouseConfig d = DormouseConfig.defaults();
-        return new DormouseConfig(dataDir, d.log(), new ApiConfig(new ListenAddress("127.0.0.1", 0), token), d.dns(), d.database());
+        return ConfigReader.withEnvironment(Map.of()).read(Optional.empty(), Map.of(
+                "data-dir", dataDir.toString(),
+                "api.listen", "127.0.0.1:0",
+                "api.token", token.value(),
+                "dns.listen", "127.0.0.1:0"));
+    }
+
+    public int dnsPort() {
+        return server.dnsPort();
     }
 
     public String api() {

@@ -13,6 +13,7 @@ import io.dormouse.state.NewVm;
 import io.dormouse.state.StateException;
 import io.dormouse.state.StateStore;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
 
 /** The server in process on an ephemeral port, driven by a real HTTP client. */
 class ServerTest {
@@ -174,5 +184,29 @@ class ServerTest {
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none");
         server = Server.start(base);
         assertThat(get("/healthz", null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void dnsAnswersTheVmsOfTheStateDatabase() throws Exception {
+        try (StateStore store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("data/state.db")))) {
+            store.vms().insert(new NewVm("web-1", "running", "{}", "127.0.1.2", "127.0.2.2", 5, "gold"));
+            store.vms().insert(new NewVm("db-1", "hibernated", "{}", null, "127.0.2.3", 5, "gold"));
+        }
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", server.dnsPort()));
+        resolver.setTimeout(Duration.ofSeconds(2));
+        Message running = query(resolver, "web-1.dormouse.test.");
+        for (int i = 0; i < 40 && running.getSection(Section.ANSWER).isEmpty(); i++) {
+            Thread.sleep(100);
+            running = query(resolver, "web-1.dormouse.test.");
+        }
+        assertThat(running.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(((ARecord) running.getSection(Section.ANSWER).getFirst()).getAddress().getHostAddress()).isEqualTo("127.0.1.2");
+        assertThat(query(resolver, "nobody.dormouse.test.").getRcode()).isEqualTo(Rcode.NXDOMAIN);
+        Message hibernated = query(resolver, "db-1.dormouse.test.");
+        assertThat(hibernated.getRcode()).as("a hibernated VM is never NXDOMAIN").isEqualTo(Rcode.SERVFAIL);
+    }
+
+    private static Message query(SimpleResolver resolver, String name) throws IOException {
+        return resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), Type.A, DClass.IN)));
     }
 }

@@ -1,12 +1,13 @@
 package io.dormouse.config;
 
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
 /** One leaf key of the configuration, found by walking the configuration records. */
-record ConfigKey(String path, Class<?> type) {
+record ConfigKey(String path, Class<?> type, boolean secret) {
 
     private static final List<ConfigKey> ALL = List.copyOf(walk(DormouseConfig.class, ""));
 
@@ -19,8 +20,9 @@ record ConfigKey(String path, Class<?> type) {
         return "DORMOUSE_" + path.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
-    boolean secret() {
-        return type == Secret.class;
+    /** Whether the value is a list: in variables and flags it is written comma-separated. */
+    boolean list() {
+        return List.class.isAssignableFrom(type);
     }
 
     private static List<ConfigKey> walk(Class<?> record, String prefix) {
@@ -31,7 +33,9 @@ record ConfigKey(String path, Class<?> type) {
             if (type.isRecord() && type != ListenAddress.class && type != Secret.class) {
                 keys.addAll(walk(type, path + "."));
             } else {
-                keys.add(new ConfigKey(path, type));
+                boolean secret = type == Secret.class || c.getGenericType() instanceof ParameterizedType p
+                        && p.getActualTypeArguments()[0] == Secret.class;
+                keys.add(new ConfigKey(path, type, secret));
             }
         }
         return keys;

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -27,7 +28,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -86,9 +87,16 @@ public final class ConfigReader {
                 throw new ConfigException("", "environment variable " + name
                         + " is not a configuration key; known variables: " + new TreeSet<>(byVariable.keySet()));
             }
-            set(tree, key.path(), environment.get(name), name, sources);
+            set(tree, key, environment.get(name), name, sources);
         });
-        flags.forEach((path, value) -> set(tree, path, value, "flag", sources));
+        Map<String, ConfigKey> byPath = ConfigKey.all().stream().collect(Collectors.toMap(ConfigKey::path, k -> k));
+        flags.forEach((path, value) -> {
+            ConfigKey key = byPath.get(path);
+            if (key == null) {
+                throw new IllegalArgumentException("no configuration key " + path);
+            }
+            set(tree, key, value, "flag", sources);
+        });
         return bind(tree, sources);
     }
 
@@ -97,8 +105,15 @@ public final class ConfigReader {
         ObjectNode tree = MAPPER.valueToTree(config);
         if (!revealSecrets) {
             for (ConfigKey key : ConfigKey.all()) {
-                if (key.secret() && !at(tree, key.path()).asText().isEmpty()) {
-                    set(tree, key.path(), "****", "", new HashMap<>());
+                JsonNode value = at(tree, key.path());
+                if (key.secret() && value.isArray()) {
+                    int size = value.size();
+                    ArrayNode masked = ((ArrayNode) value).removeAll();
+                    for (int i = 0; i < size; i++) {
+                        masked.add("****");
+                    }
+                } else if (key.secret() && !value.asText().isEmpty()) {
+                    put(tree, key.path(), TextNode.valueOf("****"));
                 }
             }
         }
@@ -145,14 +160,29 @@ public final class ConfigReader {
         });
     }
 
-    private static void set(ObjectNode tree, String path, String value, String origin, Map<String, String> sources) {
+    /** Sets a key from a variable or flag: a list is written comma-separated. */
+    private static void set(ObjectNode tree, ConfigKey key, String value, String origin, Map<String, String> sources) {
+        if (key.list()) {
+            ArrayNode items = MAPPER.createArrayNode();
+            for (String item : value.split(",")) {
+                if (!item.isBlank()) {
+                    items.add(item.strip());
+                }
+            }
+            put(tree, key.path(), items);
+        } else {
+            put(tree, key.path(), TextNode.valueOf(value));
+        }
+        sources.put(key.path(), origin);
+    }
+
+    private static void put(ObjectNode tree, String path, JsonNode value) {
         String[] parts = path.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             node = node.withObjectProperty(parts[i]);
         }
-        node.set(parts[parts.length - 1], TextNode.valueOf(value));
-        sources.put(path, origin);
+        node.set(parts[parts.length - 1], value);
     }
 
     private static JsonNode at(JsonNode tree, String path) {
@@ -232,6 +262,12 @@ public final class ConfigReader {
         if (type == int.class || type == Integer.class || type == long.class || type == Long.class) {
             return "a whole number";
         }
+        if (type == double.class || type == Double.class) {
+            return "a number";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list (in variables and flags: comma-separated)";
+        }
         if (type == boolean.class || type == Boolean.class) {
             return "true or false";
         }
@@ -281,12 +317,5 @@ public final class ConfigReader {
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .addModule(types)
                 .build();
-    }
-
-    /** Every configuration key in file order, with its environment variable. */
-    public static Map<String, String> variables() {
-        Map<String, String> out = new LinkedHashMap<>();
-        ConfigKey.all().forEach(k -> out.put(k.path(), k.variable()));
-        return out;
     }
 }

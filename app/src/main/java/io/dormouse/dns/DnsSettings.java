@@ -103,9 +103,26 @@ public record DnsSettings(String zone, InetSocketAddress listen, Duration answer
         }
     }
 
-    /** The defaults for the configured listen address and zone. */
+    /** The settings of the configuration's {@code dns} section. */
     public static DnsSettings from(DnsConfig config) {
-        return defaults(config.zone(), new InetSocketAddress(config.listen().host(), config.listen().port()));
+        InetSocketAddress listen = new InetSocketAddress(config.listen().host(), config.listen().port());
+        Inet4Address ns = config.nsAddress().isEmpty() ? nsAddressFor(listen)
+                : (Inet4Address) InetAddress.ofLiteral(config.nsAddress());
+        return new DnsSettings(config.zone(), listen, config.answerTtl(), config.frontTtl(), config.negativeTtl(),
+                config.holdBudget(), switch (config.notReady()) {
+                    case FRONT_ADDRESS -> NotReady.FRONT_ADDRESS;
+                    case SERVFAIL -> NotReady.SERVFAIL;
+                }, ns, config.vmstate().type(),
+                config.vmstate().acl().stream().map(Cidr::parse).toList(),
+                config.vmstate().tsigKeys().stream().map(secret -> TsigKey.parse(secret.value())).toList(),
+                config.wake().acl().stream().map(Cidr::parse).toList(),
+                rate(config.wake().perVm()), rate(config.wake().perClient()),
+                config.rrl().rate() == 0 ? Rate.OFF : new Rate(config.rrl().rate(), config.rrl().burst()),
+                config.rrl().slip(), config.maxUdpPayload(), config.tcp().idleTimeout(), config.tcp().connectionsPerClient());
+    }
+
+    private static Rate rate(DnsConfig.Rate rate) {
+        return rate.rate() == 0 ? Rate.OFF : new Rate(rate.rate(), rate.burst());
     }
 
     public static DnsSettings defaults(String zone, InetSocketAddress listen) {

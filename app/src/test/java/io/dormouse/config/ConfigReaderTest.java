@@ -191,4 +191,32 @@ class ConfigReaderTest {
                 .hasMessageContaining("not a directory");
         assertThat(DataDirectory.prepare(dir.resolve("a/b"))).isDirectory();
     }
+
+    @Test
+    void listsComeFromYamlListsOrCommaSeparatedVariables() throws IOException {
+        DormouseConfig file = read("dns:\n  wake:\n    acl: [10.0.0.0/8, '::1/128']\n");
+        assertThat(file.dns().wake().acl()).containsExactly("10.0.0.0/8", "::1/128");
+        ConfigReader withEnv = ConfigReader.withEnvironment(Map.of("DORMOUSE_DNS_VMSTATE_ACL", "192.0.2.0/24, 127.0.0.1"));
+        assertThat(withEnv.read(Optional.empty(), Map.of()).dns().vmstate().acl()).containsExactly("192.0.2.0/24", "127.0.0.1");
+    }
+
+    @Test
+    void badNetworksAndRatesNameTheirKeys() {
+        ConfigException cidr = rejected("dns:\n  wake:\n    acl: [10.0.0.0/33]\n");
+        assertThat(cidr.key()).isEqualTo("dns.wake.acl");
+        assertThat(cidr.getMessage()).contains("10.0.0.0/33", "0-32");
+        ConfigException rate = rejected("dns:\n  wake:\n    per-vm:\n      rate: 5\n      burst: 0\n");
+        assertThat(rate.key()).isEqualTo("dns.wake.per-vm.rate");
+        ConfigException type = rejected("dns:\n  vmstate:\n    type: 99\n");
+        assertThat(type.key()).isEqualTo("dns.vmstate.type");
+        assertThat(type.getMessage()).contains("65280-65534");
+        assertThat(rejected("dns:\n  not-ready: maybe\n").getMessage()).contains("front-address, servfail");
+    }
+
+    @Test
+    void tsigKeysAreSecrets() throws IOException {
+        DormouseConfig config = read("dns:\n  vmstate:\n    tsig-keys: ['ops:c2VjcmV0c2VjcmV0']\n");
+        assertThat(config.dns().vmstate().tsigKeys()).extracting(Secret::value).containsExactly("ops:c2VjcmV0c2VjcmV0");
+        assertThat(ConfigReader.toYaml(config, false)).doesNotContain("c2VjcmV0").contains("'****'");
+    }
 }
