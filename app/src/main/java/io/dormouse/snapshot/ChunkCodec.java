@@ -1,0 +1,166 @@
+package io.dormouse.snapshot;
+
+import com.github.luben.zstd.Zstd;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import javax.crypto.Cipher;
+import javax.crypto.Mac;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Names chunks and turns them into stored records and back. A record is
+ * {@code flags (1) | raw length (4) | [nonce (12)] | payload}: the payload is the chunk, zstd-compressed
+ * when that shrinks it, then AES-256-GCM-sealed when encryption is on, with the chunk id and the
+ * record header as associated data so a record cannot be passed off as another chunk.
+ * Opening a record always re-derives the id from the plaintext: nothing unverified leaves here.
+ */
+final class ChunkCodec {
+
+    static final int COMPRESSED = 1;
+    static final int ENCRYPTED = 2;
+    private static final int HEADER = 5;
+    private static final int NONCE = 12;
+    private static final int TAG_BITS = 128;
+    private static final int ZSTD_LEVEL = 3;
+
+    private final boolean encrypted;
+    private final SecretKeySpec idKey;
+    private final SecretKeySpec sealKey;
+    private final SecureRandom random;
+    private final ThreadLocal<Mac> macs;
+    private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(() -> newInstance(() ->
+            MessageDigest.getInstance("SHA-256")));
+    private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> newInstance(() ->
+            Cipher.getInstance("AES/GCM/NoPadding")));
+
+    ChunkCodec(StoreKey key, boolean encrypted, SecureRandom random) {
+        this.encrypted = encrypted;
+        this.idKey = key.derive("chunk-id", "HmacSHA256");
+        this.sealKey = key.derive("chunk-encryption", "AES");
+        this.random = random;
+        this.macs = ThreadLocal.withInitial(() -> newInstance(() -> {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(idKey);
+            return mac;
+        }));
+    }
+
+    boolean encrypted() {
+        return encrypted;
+    }
+
+    ChunkId id(byte[] data, int offset, int length) {
+        if (encrypted) {
+            Mac mac = macs.get();
+            mac.update(data, offset, length);
+            return ChunkId.of(mac.doFinal());
+        }
+        MessageDigest digest = digests.get();
+        digest.update(data, offset, length);
+        return ChunkId.of(digest.digest());
+    }
+
+    /** The stored record of a chunk whose id is {@code id}. */
+    byte[] seal(ChunkId id, byte[] data, int offset, int length) {
+        byte[] payload = Arrays.copyOfRange(data, offset, offset + length);
+        int flags = 0;
+        byte[] compressed = Zstd.compress(payload, ZSTD_LEVEL);
+        if (compressed.length < payload.length) {
+            payload = compressed;
+            flags |= COMPRESSED;
+        }
+        if (!encrypted) {
+            return ByteBuffer.allocate(HEADER + payload.length).put(header(flags, length)).put(payload).array();
+        }
+        flags |= ENCRYPTED;
+        byte[] header = header(flags, length);
+        byte[] nonce = new byte[NONCE];
+        random.nextBytes(nonce);
+        try {
+            Cipher cipher = ciphers.get();
+            cipher.init(Cipher.ENCRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, nonce));
+            cipher.updateAAD(id.bytes());
+            cipher.updateAAD(header);
+            byte[] sealed = cipher.doFinal(payload);
+            return ByteBuffer.allocate(HEADER + NONCE + sealed.length).put(header).put(nonce).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM failed to seal a chunk", e);
+        }
+    }
+
+    /**
+     * The chunk inside {@code record}, checked against {@code id}.
+     *
+     * @param where names the record's place for error messages
+     * @throws SnapshotException {@link SnapshotException.Kind#CORRUPT} when the record is damaged, was sealed
+     *                           under another key, or holds another chunk
+     */
+    byte[] open(ChunkId id, byte[] record, String where) {
+        if (record.length < HEADER) {
+            throw corrupt(id, where, "the record is " + record.length + " bytes, shorter than its header");
+        }
+        ByteBuffer in = ByteBuffer.wrap(record);
+        int flags = in.get() & 0xff;
+        int rawLength = in.getInt();
+        if ((flags & ~(COMPRESSED | ENCRYPTED)) != 0 || rawLength < 0 || ((flags & ENCRYPTED) != 0) != encrypted) {
+            throw corrupt(id, where, "the record header is not valid for this store (flags " + flags + ")");
+        }
+        byte[] payload;
+        if (encrypted) {
+            if (record.length < HEADER + NONCE + TAG_BITS / 8) {
+                throw corrupt(id, where, "the sealed record is too short (" + record.length + " bytes)");
+            }
+            try {
+                Cipher cipher = ciphers.get();
+                cipher.init(Cipher.DECRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, record, HEADER, NONCE));
+                cipher.updateAAD(id.bytes());
+                cipher.updateAAD(record, 0, HEADER);
+                payload = cipher.doFinal(record, HEADER + NONCE, record.length - HEADER - NONCE);
+            } catch (GeneralSecurityException e) {
+                throw corrupt(id, where, "authentication failed (tampered, or sealed under another key)");
+            }
+        } else {
+            payload = Arrays.copyOfRange(record, HEADER, record.length);
+        }
+        byte[] data = payload;
+        if ((flags & COMPRESSED) != 0) {
+            try {
+                data = Zstd.decompress(payload, rawLength);
+            } catch (RuntimeException e) {
+                throw corrupt(id, where, "zstd cannot decompress it (" + e.getMessage() + ")");
+            }
+        }
+        if (data.length != rawLength) {
+            throw corrupt(id, where, "it holds " + data.length + " bytes, its header says " + rawLength);
+        }
+        if (!id(data, 0, data.length).equals(id)) {
+            throw corrupt(id, where, "its content does not match the chunk id");
+        }
+        return data;
+    }
+
+    private static byte[] header(int flags, int rawLength) {
+        return ByteBuffer.allocate(HEADER).put((byte) flags).putInt(rawLength).array();
+    }
+
+    private static SnapshotException corrupt(ChunkId id, String where, String why) {
+        return new SnapshotException(SnapshotException.Kind.CORRUPT, "chunk " + id + " in " + where + " failed verification: "
+                + why);
+    }
+
+    private interface Factory<T> {
+        T create() throws GeneralSecurityException;
+    }
+
+    private static <T> T newInstance(Factory<T> factory) {
+        try {
+            return factory.create();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("this JDK lacks SHA-256, HmacSHA256 or AES/GCM", e);
+        }
+    }
+}

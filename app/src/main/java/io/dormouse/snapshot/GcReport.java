@@ -1,0 +1,19 @@
+package io.dormouse.snapshot;
+
+import java.util.List;
+
+/**
+ * What a garbage collection did. The caller removes {@code deletedVersions} from the state database.
+ *
+ * @param packsDeleted  packs without a live chunk, removed
+ * @param packsRepacked mostly dead packs whose live chunks were copied into new packs, then removed
+ * @param packsWritten  new packs the repacking wrote
+ * @param bytesFreed    bytes of packs removed, less bytes of packs written
+ */
+public record GcReport(List<Version> deletedVersions, int packsDeleted, int packsRepacked, int packsWritten,
+                       long bytesFreed) {
+
+    public GcReport {
+        deletedVersions = List.copyOf(deletedVersions);
+    }
+}

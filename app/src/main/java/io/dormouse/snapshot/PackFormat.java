@@ -1,0 +1,104 @@
+package io.dormouse.snapshot;
+
+import io.dormouse.blob.BlobStore;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The pack object: {@code "DMPK" 1 | chunk records | trailer | footer}. The trailer lists each
+ * record as {@code chunk id (32) | offset (8) | length (4) | flags (1)}; the 28-byte footer holds the
+ * key id (8), the trailer's offset (8) and length (4), its CRC-32C (4) and {@code "DMPK"} again, so a
+ * reader needs two range reads to learn what a pack holds. Records verify themselves; the CRC only
+ * tells a torn or foreign trailer from a real one.
+ */
+final class PackFormat {
+
+    static final String PREFIX = "packs/";
+    static final byte[] MAGIC = "DMPK".getBytes(StandardCharsets.US_ASCII);
+    static final int HEADER = 5;
+    static final int FOOTER = 28;
+    private static final int ENTRY = ChunkId.BYTES + 8 + 4 + 1;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private PackFormat() {
+    }
+
+    static String key(String packId) {
+        return PREFIX + packId.substring(0, 2) + "/" + packId;
+    }
+
+    static String packId(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    static byte[] header() {
+        return ByteBuffer.allocate(HEADER).put(MAGIC).put((byte) 1).array();
+    }
+
+    /** The trailer and footer that follow the records, which end at {@code trailerOffset}. */
+    static byte[] trailer(List<PackEntry> entries, long trailerOffset, String keyId) {
+        ByteBuffer trailer = ByteBuffer.allocate(4 + entries.size() * ENTRY);
+        trailer.putInt(entries.size());
+        for (PackEntry e : entries) {
+            trailer.put(e.id().bytes()).putLong(e.offset()).putInt(e.length()).put((byte) e.flags());
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(trailer.array());
+        return ByteBuffer.allocate(trailer.capacity() + FOOTER).put(trailer.array()).put(HEX.parseHex(keyId))
+                .putLong(trailerOffset).putInt(trailer.capacity()).putInt((int) crc.getValue()).put(MAGIC).array();
+    }
+
+    /** What a pack holds, read from its trailer. */
+    record Contents(String keyId, List<PackEntry> entries, long size) {
+    }
+
+    static Contents read(BlobStore blobs, String key) {
+        long size = blobs.size(key);
+        if (size < HEADER + FOOTER) {
+            throw corrupt(key, "it is " + size + " bytes, too short for a pack");
+        }
+        ByteBuffer footer = ByteBuffer.wrap(blobs.getRange(key, size - FOOTER, FOOTER));
+        byte[] keyId = new byte[8];
+        footer.get(keyId);
+        long trailerOffset = footer.getLong();
+        int trailerLength = footer.getInt();
+        int crc = footer.getInt();
+        byte[] magic = new byte[4];
+        footer.get(magic);
+        if (!Arrays.equals(magic, MAGIC) || trailerOffset < HEADER || trailerLength < 4
+                || trailerOffset + trailerLength != size - FOOTER) {
+            throw corrupt(key, "its footer is not a pack footer");
+        }
+        byte[] trailerBytes = blobs.getRange(key, trailerOffset, trailerLength);
+        CRC32C check = new CRC32C();
+        check.update(trailerBytes);
+        if ((int) check.getValue() != crc) {
+            throw corrupt(key, "its trailer fails its CRC-32C");
+        }
+        ByteBuffer trailer = ByteBuffer.wrap(trailerBytes);
+        int count = trailer.getInt();
+        if (count < 0 || 4L + (long) count * ENTRY != trailerLength) {
+            throw corrupt(key, "its trailer lists " + count + " entries in " + trailerLength + " bytes");
+        }
+        List<PackEntry> entries = new ArrayList<>(count);
+        byte[] id = new byte[ChunkId.BYTES];
+        for (int i = 0; i < count; i++) {
+            trailer.get(id);
+            PackEntry entry = new PackEntry(ChunkId.of(id), trailer.getLong(), trailer.getInt(), trailer.get() & 0xff);
+            if (entry.offset() < HEADER || entry.length() < 0 || entry.offset() + entry.length() > trailerOffset) {
+                throw corrupt(key, "its trailer places chunk " + entry.id() + " outside the records");
+            }
+            entries.add(entry);
+        }
+        return new Contents(HEX.formatHex(keyId), List.copyOf(entries), size);
+    }
+
+    private static SnapshotException corrupt(String key, String why) {
+        return new SnapshotException(SnapshotException.Kind.CORRUPT, "pack " + key + " failed verification: " + why);
+    }
+}
