@@ -33,8 +33,8 @@ record Manifest(long vm, long version, Long parent, Instant createdAt, String qe
     }
 
     /** A range of a part: a stored chunk, or a hole of zero bytes that is not stored at all. */
-    @JsonInclude(JsonInclude.Include.NON_DEFAULT)
-    record Extent(long offset, long length, String chunk, boolean zero) {
+    record Extent(long offset, long length, @JsonInclude(JsonInclude.Include.NON_NULL) String chunk,
+                  @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean zero) {
 
         static Extent chunk(long offset, long length, ChunkId id) {
             return new Extent(offset, length, id.hex(), false);

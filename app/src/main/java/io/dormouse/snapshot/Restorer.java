@@ -51,6 +51,8 @@ final class Restorer {
             Files.createDirectories(dir);
             for (Manifest.Part part : manifest.parts()) {
                 Path target = dir.resolve(part.name());
+                // an older copy must not pass for this version if this one fails half-way
+                Files.deleteIfExists(target);
                 Path partial = dir.resolve("." + part.name() + ".partial");
                 try (RandomAccessFile file = new RandomAccessFile(partial.toFile(), "rw")) {
                     file.setLength(0);
@@ -70,13 +72,26 @@ final class Restorer {
                 Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 parts.add(new SavedState.Part(part.name(), target, part.layout(), part.size()));
             }
-        } catch (IOException e) {
-            throw new SnapshotException(SnapshotException.Kind.FAILED, "materializing VM " + manifest.vm() + " version "
-                    + manifest.version() + " into " + dir + " failed (" + e + ")", e);
+        } catch (IOException | RuntimeException e) {
+            // all parts or none: a restore must not start from some parts of this version and some of another
+            parts.forEach(p -> deleteQuietly(p.file()));
+            if (e instanceof IOException io) {
+                throw new SnapshotException(SnapshotException.Kind.FAILED, "materializing VM " + manifest.vm()
+                        + " version " + manifest.version() + " into " + dir + " failed (" + io + ")", io);
+            }
+            throw (RuntimeException) e;
         }
         progress.update(manifest.totalBytes(), manifest.totalBytes());
         return new SavedState(parts, manifest.qemuVersion(), manifest.machineFingerprint(),
                 Duration.ofMillis(manifest.pausedMillis()));
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // the original failure is the one to report
+        }
     }
 
     Verification verify(Manifest manifest, Progress progress) {
