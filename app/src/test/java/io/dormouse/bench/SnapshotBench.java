@@ -1,0 +1,193 @@
+package io.dormouse.bench;
+
+import io.dormouse.blob.BlobInfo;
+import io.dormouse.blob.FileBlobStore;
+import io.dormouse.hypervisor.SavedState;
+import io.dormouse.snapshot.SnapshotSettings;
+import io.dormouse.snapshot.SnapshotStore;
+import io.dormouse.snapshot.Version;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Measures the snapshot store on the local file system and prints Markdown tables for
+ * docs/benchmarks.md. Run by {@code bench/snapshot}, which passes:
+ * {@code throughput WORKDIR RUNS [RAM_IMAGE]} or {@code chunking WORKDIR RAM_V1 RAM_V2}.
+ * Without a RAM image, a synthetic one with guest-like page patterns is generated (seeded).
+ */
+public final class SnapshotBench {
+
+    private static final int PAGE = 4096;
+    private static final long MIB = 1 << 20;
+
+    private SnapshotBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path work = Path.of(args[1]);
+        switch (args[0]) {
+            case "throughput" -> throughput(work, Integer.parseInt(args[2]), args.length > 3 ? Path.of(args[3]) : null);
+            case "chunking" -> chunking(work, Path.of(args[2]), Path.of(args[3]));
+            default -> throw new IllegalArgumentException("mode must be throughput or chunking, got " + args[0]);
+        }
+    }
+
+    /** Commit of a first version, commit after 1 % of the pages changed, materialize; the median of RUNS. */
+    private static void throughput(Path work, int runs, Path image) throws IOException {
+        Path ram = work.resolve("ram.img");
+        if (image == null) {
+            synthetic(ram, (int) (128 * MIB / PAGE), 1);
+        } else {
+            Files.copy(image, ram);
+        }
+        long size = Files.size(ram);
+        List<double[]> first = new ArrayList<>();
+        List<double[]> delta = new ArrayList<>();
+        List<double[]> restore = new ArrayList<>();
+        for (int run = 0; run < runs; run++) {
+            Path storeDir = work.resolve("store-" + run);
+            Path copy = work.resolve("ram-" + run + ".img");
+            Files.copy(ram, copy);
+            try (FileBlobStore blobs = FileBlobStore.open(storeDir.resolve("blobs"))) {
+                SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(storeDir), InstantSource.system());
+                SavedState state = ramOnly(copy);
+                long start = System.nanoTime();
+                Version v1 = store.commit(1, state, OptionalLong.empty());
+                first.add(new double[] {seconds(start), v1.newBytes(), v1.storedBytes()});
+                changePages(copy, (int) (size / PAGE / 100), run);
+                start = System.nanoTime();
+                Version v2 = store.commit(1, state, OptionalLong.of(1));
+                delta.add(new double[] {seconds(start), v2.newBytes(), v2.storedBytes()});
+                start = System.nanoTime();
+                store.materialize(1, 2, storeDir.resolve("restore"));
+                restore.add(new double[] {seconds(start), 0, 0});
+            }
+            deleteTree(storeDir);
+            Files.delete(copy);
+            System.err.printf(Locale.ROOT, "run %d/%d done%n", run + 1, runs);
+        }
+        System.out.println("| operation | median MB/s | median s | new bytes (MiB) | bytes written (MiB) |");
+        System.out.println("|---|---|---|---|---|");
+        row("commit, first version", size, first);
+        row("commit after 1 % of pages changed", size, delta);
+        row("materialize (every chunk verified)", size, restore);
+    }
+
+    /** Two real RAM images of one guest, a little apart: what each block size stores and costs. */
+    private static void chunking(Path work, Path v1, Path v2) throws IOException {
+        long size = Files.size(v1);
+        System.out.println("| block size | chunks v1 | stored v1 (MiB) | new chunks v2 | new bytes v2 (MiB) | written v2 (MiB)"
+                + " | manifest (KiB) | v2 cost (MiB) |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (int block : new int[] {4 << 10, 16 << 10, 64 << 10, 256 << 10, 1 << 20}) {
+            Path storeDir = work.resolve("chunking-" + block);
+            try (FileBlobStore blobs = FileBlobStore.open(storeDir.resolve("blobs"))) {
+                SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(storeDir).withBlockSize(block),
+                        InstantSource.system());
+                Version first = store.commit(1, ramOnly(v1), OptionalLong.empty());
+                Version second = store.commit(1, new SavedState(List.of(new SavedState.Part("ram", v2,
+                        SavedState.Layout.PAGE_ALIGNED, size)), "bench", "bench", Duration.ZERO), OptionalLong.of(1));
+                long manifest = blobs.list("manifests/1/2").stream().mapToLong(BlobInfo::size).sum();
+                System.out.printf(Locale.ROOT, "| %d KiB | %d | %.1f | %d | %.2f | %.2f | %.0f | %.2f |%n", block >> 10,
+                        nonZeroBlocks(v1, block), first.storedBytes() / (double) MIB, second.newBytes() / block,
+                        second.newBytes() / (double) MIB, second.storedBytes() / (double) MIB, manifest / 1024.0,
+                        (second.storedBytes() + manifest) / (double) MIB);
+            }
+            deleteTree(storeDir);
+        }
+    }
+
+    private static SavedState ramOnly(Path ram) throws IOException {
+        return new SavedState(List.of(new SavedState.Part("ram", ram, SavedState.Layout.PAGE_ALIGNED, Files.size(ram))),
+                "bench", "bench", Duration.ZERO);
+    }
+
+    private static long nonZeroBlocks(Path file, int block) throws IOException {
+        byte[] data = Files.readAllBytes(file);
+        byte[] zeros = new byte[block];
+        long count = 0;
+        for (int off = 0; off < data.length; off += block) {
+            int len = Math.min(block, data.length - off);
+            if (!Arrays.equals(data, off, off + len, zeros, 0, len)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    private static void row(String label, long size, List<double[]> samples) {
+        double[] secs = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
+        double median = secs[secs.length / 2];
+        double[] mid = samples.stream().filter(s -> s[0] == median).findFirst().orElseThrow();
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %s | %s |%n", label, size / 1e6 / median, median,
+                mid[1] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", mid[1] / MIB),
+                mid[2] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", mid[2] / MIB));
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    /** Guest-like RAM: about 40 % zero pages, 30 % random, 20 % text, 10 % one repeated page. */
+    private static void synthetic(Path file, int pages, long seed) throws IOException {
+        Random random = new Random(seed);
+        byte[] repeated = new byte[PAGE];
+        random.nextBytes(repeated);
+        byte[] page = new byte[PAGE];
+        try (RandomAccessFile out = new RandomAccessFile(file.toFile(), "rw")) {
+            out.setLength((long) pages * PAGE);
+            for (int p = 0; p < pages; p++) {
+                int kind = random.nextInt(10);
+                if (kind < 4) {
+                    continue;
+                }
+                if (kind < 7) {
+                    random.nextBytes(page);
+                } else if (kind < 9) {
+                    byte[] line = ("[" + random.nextInt(100000) + "] kernel: eth0 link up, 1000 Mbps\n").getBytes(StandardCharsets.US_ASCII);
+                    for (int i = 0; i < PAGE; i++) {
+                        page[i] = line[i % line.length];
+                    }
+                } else {
+                    System.arraycopy(repeated, 0, page, 0, PAGE);
+                }
+                out.seek((long) p * PAGE);
+                out.write(page);
+            }
+        }
+    }
+
+    private static void changePages(Path file, int count, long seed) throws IOException {
+        Random random = new Random(seed + 1000);
+        byte[] page = new byte[PAGE];
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            long pages = f.length() / PAGE;
+            for (int i = 0; i < count; i++) {
+                random.nextBytes(page);
+                f.seek((random.nextLong(pages)) * PAGE);
+                f.write(page);
+            }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
