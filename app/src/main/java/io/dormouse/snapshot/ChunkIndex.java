@@ -70,14 +70,6 @@ final class ChunkIndex {
         return chunks.containsKey(id);
     }
 
-    Set<String> packs() {
-        return Set.copyOf(packs);
-    }
-
-    int size() {
-        return chunks.size();
-    }
-
     /** Records a pack that is durable in the blob store; its chunks are found there from now on. */
     synchronized void add(String packId, List<PackEntry> entries) {
         put(packId, entries);

@@ -150,10 +150,17 @@ final class Restorer {
                 }
                 String key = PackFormat.key(pack.getKey());
                 byte[] range = blobs.getRange(key, start, Math.toIntExact(end - start));
-                for (Wanted w : wanted.subList(first, last)) {
-                    int from = (int) (w.location().offset() - start);
+                long rangeStart = start;
+                List<Wanted> batch = wanted.subList(first, last);
+                // decryption and decompression in parallel, writing in order on this thread
+                List<byte[]> opened = batch.parallelStream().map(w -> {
+                    int from = (int) (w.location().offset() - rangeStart);
                     byte[] record = Arrays.copyOfRange(range, from, from + w.location().length());
-                    byte[] data = codec.open(w.id(), record, "pack " + key + " at offset " + w.location().offset());
+                    return codec.open(w.id(), record, "pack " + key + " at offset " + w.location().offset());
+                }).toList();
+                for (int i = 0; i < batch.size(); i++) {
+                    Wanted w = batch.get(i);
+                    byte[] data = opened.get(i);
                     if (data.length != w.extent().length()) {
                         throw new SnapshotException(SnapshotException.Kind.CORRUPT, "chunk " + w.id() + " holds "
                                 + data.length + " bytes, manifest of VM " + manifest.vm() + " version " + manifest.version()

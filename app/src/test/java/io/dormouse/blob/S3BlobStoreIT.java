@@ -3,35 +3,23 @@ package io.dormouse.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The blob store contract over HTTP against S3Proxy, a real S3 API server, on loopback. */
 class S3BlobStoreIT extends BlobStoreContract {
 
-    private static final AtomicInteger BUCKETS = new AtomicInteger();
-    private static S3ProxyServer server;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = S3ProxyServer.start();
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        server.close();
-    }
+    @RegisterExtension
+    static final S3ProxyServer server = new S3ProxyServer();
 
     @Override
     protected BlobStore newStore() {
-        return S3BlobStore.open(server.newBucket("contract-" + BUCKETS.incrementAndGet()));
+        return S3BlobStore.open(server.newBucket("contract"));
     }
 
     @Test
     void aPrefixKeepsStoresSharingABucketApart() {
-        S3Settings shared = server.newBucket("shared-" + BUCKETS.incrementAndGet());
+        S3Settings shared = server.newBucket("shared");
         try (BlobStore a = S3BlobStore.open(withPrefix(shared, "a/"));
              BlobStore b = S3BlobStore.open(withPrefix(shared, "b/"))) {
             a.put("manifests/1/1", bytes("a"));
@@ -44,7 +32,7 @@ class S3BlobStoreIT extends BlobStoreContract {
 
     @Test
     void wrongCredentialsFailWithTheStatus() {
-        S3Settings good = server.newBucket("creds-" + BUCKETS.incrementAndGet());
+        S3Settings good = server.newBucket("creds");
         S3Settings bad = new S3Settings(good.endpoint(), good.region(), good.bucket(), "", good.accessKey(), "wrong");
         try (BlobStore store = S3BlobStore.open(bad)) {
             assertThatThrownBy(() -> store.put("x", bytes("x")))

@@ -3,9 +3,13 @@ package io.dormouse.blob;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -14,25 +18,23 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * A real S3 API server (S3Proxy over its in-memory backend) on a free loopback port, with
- * signature V4 authentication, for tests that talk HTTP to S3.
+ * signature V4 authentication, for tests that talk HTTP to S3. Register it as a static JUnit
+ * extension: it starts before the class's tests and stops after them.
  */
-public final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback {
 
     private static final String ACCESS_KEY = "dormouse-test";
     private static final String SECRET_KEY = "dormouse-test-secret";
     private static final String REGION = "us-east-1";
 
-    private final S3Proxy proxy;
-    private final URI endpoint;
+    private final AtomicInteger buckets = new AtomicInteger();
+    private S3Proxy proxy;
+    private URI endpoint;
 
-    private S3ProxyServer(S3Proxy proxy, URI endpoint) {
-        this.proxy = proxy;
-        this.endpoint = endpoint;
-    }
-
-    public static S3ProxyServer start() throws Exception {
-        URI endpoint = URI.create("http://127.0.0.1:" + freePort());
-        S3Proxy proxy = S3Proxy.builder()
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        endpoint = URI.create("http://127.0.0.1:" + freePort());
+        proxy = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
@@ -46,11 +48,16 @@ public final class S3ProxyServer implements AutoCloseable {
             }
             Thread.sleep(10);
         }
-        return new S3ProxyServer(proxy, endpoint);
     }
 
-    /** Settings for a new, empty bucket. */
-    public S3Settings newBucket(String bucket) {
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        proxy.stop();
+    }
+
+    /** Settings for a new, empty bucket named {@code name-N}. */
+    public S3Settings newBucket(String name) {
+        String bucket = name + "-" + buckets.incrementAndGet();
         try (S3Client s3 = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(endpoint)
@@ -61,11 +68,6 @@ public final class S3ProxyServer implements AutoCloseable {
             s3.createBucket(r -> r.bucket(bucket));
         }
         return new S3Settings(endpoint, REGION, bucket, "", ACCESS_KEY, SECRET_KEY);
-    }
-
-    @Override
-    public void close() throws Exception {
-        proxy.stop();
     }
 
     private static int freePort() throws Exception {
