@@ -1,6 +1,7 @@
 package io.dormouse.snapshot;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -60,10 +61,15 @@ final class StoreKey {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             Files.writeString(file, HEX.formatHex(secret) + "\n", StandardCharsets.US_ASCII,
                     StandardOpenOption.WRITE, StandardOpenOption.SYNC);
+            // data sealed under a key whose file a crash could still take away would be lost with it
+            try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+                directory.force(true);
+            }
         } catch (FileAlreadyExistsException e) {
             return read(file);
         } catch (IOException e) {
