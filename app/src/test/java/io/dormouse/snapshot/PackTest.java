@@ -1,0 +1,118 @@
+package io.dormouse.snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dormouse.blob.BlobStore;
+import io.dormouse.blob.FileBlobStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Pack writing and trailers, and the local chunk index built from them. */
+class PackTest {
+
+    private static final int MIB = 1 << 20;
+
+    @TempDir
+    Path dir;
+
+    private BlobStore blobs;
+    private ChunkCodec codec;
+    private String keyId;
+
+    @BeforeEach
+    void setUp() {
+        blobs = FileBlobStore.open(dir.resolve("blobs"));
+        StoreKey key = StoreKey.create(dir.resolve("key"), new SecureRandom());
+        keyId = key.id();
+        codec = new ChunkCodec(key, true, new SecureRandom());
+    }
+
+    /** Writes {@code count} random 64 KiB chunks; packs fill at 1 MiB. */
+    private List<PackWriter.Written> write(int count, long seed) {
+        PackWriter writer = new PackWriter(blobs, MIB, keyId);
+        for (int i = 0; i < count; i++) {
+            byte[] data = FastCdcTest.random(64 << 10, seed + i);
+            ChunkId id = codec.id(data, 0, data.length);
+            byte[] record = codec.seal(id, data, 0, data.length);
+            writer.add(id, record, record[0]);
+        }
+        writer.flush();
+        return writer.written();
+    }
+
+    @Test
+    void packsFillToTheTargetSizeAreNamedByTheirHashAndListTheirRecords() throws Exception {
+        List<PackWriter.Written> written = write(40, 1);
+
+        assertThat(written).hasSize(3);
+        assertThat(written.getFirst().size()).isBetween((long) MIB, MIB + (70L << 10));
+        for (PackWriter.Written pack : written) {
+            byte[] bytes = blobs.get(PackFormat.key(pack.packId()));
+            assertThat(pack.packId()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
+            PackFormat.Contents contents = PackFormat.read(blobs, PackFormat.key(pack.packId()));
+            assertThat(contents.keyId()).isEqualTo(keyId);
+            assertThat(contents.entries()).isEqualTo(pack.entries());
+            for (PackEntry e : contents.entries()) {
+                byte[] record = blobs.getRange(PackFormat.key(pack.packId()), e.offset(), e.length());
+                assertThat(codec.open(e.id(), record, "test")).hasSize(64 << 10);
+            }
+        }
+    }
+
+    @Test
+    void aDamagedTrailerOrFooterIsNotTakenForAPack() {
+        String key = PackFormat.key(write(3, 2).getFirst().packId());
+        byte[] bytes = blobs.get(key);
+
+        byte[] trailer = bytes.clone();
+        trailer[bytes.length - PackFormat.FOOTER - 10] ^= 1;
+        blobs.put(key, trailer);
+        assertThatThrownBy(() -> PackFormat.read(blobs, key)).hasMessageContaining("CRC-32C");
+
+        byte[] footer = bytes.clone();
+        footer[bytes.length - 1] ^= 1;
+        blobs.put(key, footer);
+        assertThatThrownBy(() -> PackFormat.read(blobs, key)).hasMessageContaining("not a pack footer");
+    }
+
+    @Test
+    void theIndexFindsEveryChunkAndSurvivesALostOrTornFile() throws Exception {
+        List<PackWriter.Written> written = write(20, 3);
+        Path file = dir.resolve("index");
+        ChunkIndex built = ChunkIndex.open(file, blobs, keyId);
+        assertThat(file).exists();
+        PackEntry some = written.getLast().entries().getLast();
+        assertThat(built.find(some.id())).isEqualTo(new ChunkIndex.Location(written.getLast().packId(), some.offset(), some.length()));
+
+        byte[] full = Files.readAllBytes(file);
+        Files.write(file, Arrays.copyOf(full, full.length - 7));
+        assertThat(ChunkIndex.open(file, blobs, keyId).find(some.id())).isNotNull();
+
+        Files.delete(file);
+        assertThat(ChunkIndex.open(file, blobs, keyId).find(some.id())).isNotNull();
+    }
+
+    @Test
+    void theIndexForgetsPacksThatAreGoneAndLearnsPacksItDidNotWrite() {
+        List<PackWriter.Written> first = write(20, 4);
+        Path file = dir.resolve("index");
+        ChunkIndex.open(file, blobs, keyId);
+        blobs.delete(PackFormat.key(first.getFirst().packId()));
+        List<PackWriter.Written> more = write(5, 5);
+
+        ChunkIndex reopened = ChunkIndex.open(file, blobs, keyId);
+
+        assertThat(reopened.find(first.getFirst().entries().getFirst().id())).isNull();
+        assertThat(reopened.find(first.getLast().entries().getFirst().id())).isNotNull();
+        assertThat(reopened.find(more.getFirst().entries().getFirst().id())).isNotNull();
+    }
+}
