@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.ArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,9 +67,9 @@ abstract class BlobStoreContract {
         byte[] content = random(10_000, 2);
         store.put("p", content);
 
-        assertThat(store.getRange("p", 0, 10)).isEqualTo(java.util.Arrays.copyOfRange(content, 0, 10));
-        assertThat(store.getRange("p", 4321, 1000)).isEqualTo(java.util.Arrays.copyOfRange(content, 4321, 5321));
-        assertThat(store.getRange("p", 9_990, 10)).isEqualTo(java.util.Arrays.copyOfRange(content, 9_990, 10_000));
+        assertThat(store.getRange("p", 0, 10)).isEqualTo(Arrays.copyOfRange(content, 0, 10));
+        assertThat(store.getRange("p", 4321, 1000)).isEqualTo(Arrays.copyOfRange(content, 4321, 5321));
+        assertThat(store.getRange("p", 9_990, 10)).isEqualTo(Arrays.copyOfRange(content, 9_990, 10_000));
         assertThat(store.getRange("p", 10_000, 0)).isEmpty();
     }
 

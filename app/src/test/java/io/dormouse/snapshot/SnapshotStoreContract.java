@@ -9,10 +9,14 @@ import io.dormouse.hypervisor.SavedState;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -215,7 +219,7 @@ abstract class SnapshotStoreContract {
 
         SnapshotSettings otherKey = new SnapshotSettings(BLOCK, PACK, true, dir.resolve("other-key"), null);
         Files.writeString(dir.resolve("other-key"), "ab".repeat(32));
-        Files.setPosixFilePermissions(dir.resolve("other-key"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(dir.resolve("other-key"), PosixFilePermissions.fromString("rw-------"));
         assertThatThrownBy(() -> open(otherKey))
                 .isInstanceOfSatisfying(SnapshotException.class, e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.WRONG_KEY))
                 .hasMessageContaining("use the key file with key id " + expected);
@@ -239,10 +243,10 @@ abstract class SnapshotStoreContract {
         assertSameFiles(unencrypted.materialize(9, 1, dir.resolve("out")), state);
         Manifest.Extent first = manifestsUnder(dir.resolve("key")).read(9, 1).parts().getFirst().extents().stream()
                 .filter(e -> !e.zero()).findFirst().orElseThrow();
-        byte[] block = java.util.Arrays.copyOfRange(Files.readAllBytes(state.parts().getFirst().file()),
+        byte[] block = Arrays.copyOfRange(Files.readAllBytes(state.parts().getFirst().file()),
                 (int) first.offset(), (int) (first.offset() + first.length()));
-        assertThat(first.chunk()).isEqualTo(java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(block)));
+        assertThat(first.chunk()).isEqualTo(HexFormat.of().formatHex(
+                MessageDigest.getInstance("SHA-256").digest(block)));
         StringBuilder packs = new StringBuilder();
         for (BlobInfo pack : blobs.list("packs/")) {
             packs.append(new String(blobs.get(pack.key()), StandardCharsets.ISO_8859_1));
