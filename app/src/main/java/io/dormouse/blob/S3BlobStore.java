@@ -63,19 +63,28 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public byte[] getRange(String key, long offset, int length) {
         BlobKeys.range(name, key, offset, length);
-        long size = size(key);
-        if (offset + length > size) {
-            throw BlobKeys.outOfRange(name, key, offset, length, size);
-        }
         if (length == 0) {
+            long size = size(key);
+            if (offset > size) {
+                throw BlobKeys.outOfRange(name, key, offset, length, size);
+            }
             return new byte[0];
         }
         String object = object(key);
         String range = "bytes=" + offset + "-" + (offset + length - 1);
-        byte[] bytes = call("reading", key,
-                () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(object).range(range)).asByteArray());
+        byte[] bytes;
+        try {
+            // one request, no HEAD first: restores read thousands of ranges
+            bytes = call("reading", key,
+                    () -> s3.getObjectAsBytes(r -> r.bucket(bucket).key(object).range(range)).asByteArray());
+        } catch (BlobException e) {
+            if (e.getCause() instanceof S3Exception s3e && s3e.statusCode() == 416) {
+                throw BlobKeys.outOfRange(name, key, offset, length, size(key));
+            }
+            throw e;
+        }
         if (bytes.length != length) {
-            throw BlobKeys.outOfRange(name, key, offset, length, size);
+            throw BlobKeys.outOfRange(name, key, offset, length, size(key));
         }
         return bytes;
     }
