@@ -24,6 +24,8 @@ final class ChunkUploader {
     static final FastCdc STREAM_CHUNKS = new FastCdc(4 << 10, 16 << 10, 64 << 10);
     /** Chunks are processed in batches of about this many bytes: enough to keep every core busy. */
     private static final long BATCH_BYTES = 8 << 20;
+    /** Packs uploading while the next one fills: hides the latency of a remote store, bounds memory. */
+    private static final int PARALLEL_UPLOADS = 2;
 
     private final ChunkIndex index;
     private final ChunkCodec codec;
@@ -36,7 +38,8 @@ final class ChunkUploader {
     ChunkUploader(BlobStore blobs, ChunkIndex index, ChunkCodec codec, SnapshotSettings settings, String keyId) {
         this.index = index;
         this.codec = codec;
-        this.packs = new PackWriter(blobs, settings.packSize(), keyId);
+        this.packs = new PackWriter(blobs, settings.packSize(), keyId, w -> index.add(w.packId(), w.entries()),
+                PARALLEL_UPLOADS);
         this.pageChunks = new FixedChunker(settings.blockSize());
         this.zeros = new byte[Math.max(settings.blockSize(), STREAM_CHUNKS.maxSize())];
     }
@@ -69,7 +72,7 @@ final class ChunkUploader {
 
     /** Writes the last, partly filled pack. The chunks uploaded so far are durable when this returns. */
     void finish() {
-        recordWritten(packs.flush());
+        storedBytes = packs.finish().stream().mapToLong(PackWriter.Written::size).sum();
     }
 
     long newBytes() {
@@ -108,7 +111,7 @@ final class ChunkUploader {
         for (Piece p : batch) {
             if (p.record != null) {
                 newBytes += p.data.length;
-                recordWritten(packs.add(p.id, p.record, p.record[0]));
+                packs.add(p.id, p.record, p.record[0]);
             }
             extents.add(extent(p, extents));
             advanced.accept(p.data.length);
@@ -130,12 +133,5 @@ final class ChunkUploader {
             return Manifest.Extent.hole(last.offset(), last.length() + p.data.length);
         }
         return Manifest.Extent.hole(p.offset, p.data.length);
-    }
-
-    private void recordWritten(PackWriter.Written written) {
-        if (written != null) {
-            index.add(written.packId(), written.entries());
-            storedBytes += written.size();
-        }
     }
 }

@@ -91,21 +91,17 @@ final class Collector {
                 survivors.put(packId, contents.entries());
             }
         }
-        PackWriter writer = new PackWriter(blobs, settings.packSize(), keyId);
+        PackWriter writer = new PackWriter(blobs, settings.packSize(), keyId, w -> index.add(w.packId(), w.entries()), 1);
         for (BlobInfo pack : sparse) {
             byte[] bytes = blobs.get(pack.key());
             for (PackEntry entry : sparseLive.get(pack.key())) {
-                byte[] record = Arrays.copyOfRange(bytes, (int) entry.offset(), (int) entry.offset() + entry.length());
-                PackWriter.Written full = writer.add(entry.id(), record, entry.flags());
-                if (full != null) {
-                    index.add(full.packId(), full.entries());
-                }
+                // records are self-contained (the id, not the pack, is their associated data): copied as they are
+                writer.add(entry.id(), Arrays.copyOfRange(bytes, (int) entry.offset(), (int) entry.offset() + entry.length()),
+                        entry.flags());
             }
         }
-        PackWriter.Written last = writer.flush();
-        if (last != null) {
-            index.add(last.packId(), last.entries());
-        }
+        // the new packs are durable before any old one goes
+        List<PackWriter.Written> repacked = writer.finish();
         long freed = 0;
         Set<String> removed = new HashSet<>();
         for (BlobInfo pack : dead) {
@@ -114,14 +110,14 @@ final class Collector {
         for (BlobInfo pack : sparse) {
             freed += delete(pack, removed);
         }
-        for (PackWriter.Written written : writer.written()) {
+        for (PackWriter.Written written : repacked) {
             survivors.put(written.packId(), written.entries());
             freed -= written.size();
         }
         if (!removed.isEmpty()) {
             index.remove(removed, survivors);
         }
-        return new GcReport(deleted, dead.size(), sparse.size(), writer.written().size(), freed);
+        return new GcReport(deleted, dead.size(), sparse.size(), repacked.size(), freed);
     }
 
     private long delete(BlobInfo pack, Set<String> removed) {

@@ -7,10 +7,16 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
- * Gathers new chunk records into packs of about the target size and writes each one, durably,
- * under the SHA-256 of its bytes. A pack becomes visible to the index only after its put returned.
+ * Gathers new chunk records into packs of about the target size and writes each full pack,
+ * durably, under the SHA-256 of its bytes, while the caller goes on filling the next one (a few
+ * uploads at a time). A pack is announced to {@code durable} only after its put returned.
  */
 final class PackWriter {
 
@@ -21,30 +27,39 @@ final class PackWriter {
     private final BlobStore blobs;
     private final int targetSize;
     private final String keyId;
-    private final List<Written> written = new ArrayList<>();
+    private final Consumer<Written> durable;
+    private final Semaphore uploadSlots;
+    private final List<Thread> uploads = new ArrayList<>();
+    private final List<Written> written = new CopyOnWriteArrayList<>();
+    private final Set<ChunkId> uploading = ConcurrentHashMap.newKeySet();
     private final Map<ChunkId, PackEntry> pending = new HashMap<>();
     private final List<PackEntry> entries = new ArrayList<>();
+    private volatile RuntimeException failure;
     private byte[] buffer;
     private int size;
 
-    PackWriter(BlobStore blobs, int targetSize, String keyId) {
+    /**
+     * @param durable     told of each pack once it is durable, on the thread that wrote it
+     * @param parallelism how many packs may be uploading at once
+     */
+    PackWriter(BlobStore blobs, int targetSize, String keyId, Consumer<Written> durable, int parallelism) {
         this.blobs = blobs;
         this.targetSize = targetSize;
         this.keyId = keyId;
+        this.durable = durable;
+        this.uploadSlots = new Semaphore(parallelism);
         reset();
     }
 
-    /** True when the open pack holds {@code id} already (the index knows only written packs). */
+    /** True when a pack of this writer that is not yet durable holds {@code id}: the index does not know it yet. */
     boolean holds(ChunkId id) {
-        return pending.containsKey(id);
+        return pending.containsKey(id) || uploading.contains(id);
     }
 
-    /**
-     * Appends a record; returns the pack written when this one filled it, else null.
-     */
-    Written add(ChunkId id, byte[] record, int flags) {
-        if (pending.containsKey(id)) {
-            return null;
+    /** Appends a record (once per id), starting the pack's upload when it is full. */
+    void add(ChunkId id, byte[] record, int flags) {
+        if (holds(id)) {
+            return;
         }
         if (size + record.length > buffer.length) {
             buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + record.length));
@@ -54,28 +69,66 @@ final class PackWriter {
         entries.add(entry);
         pending.put(id, entry);
         size += record.length;
-        return size >= targetSize ? flush() : null;
+        if (size >= targetSize) {
+            upload();
+        }
     }
 
-    /** Writes the open pack if it holds anything; returns it, or null. */
-    Written flush() {
+    /**
+     * Writes the open pack and waits for every upload. Returns all packs written; throws the first
+     * upload failure.
+     */
+    List<Written> finish() {
+        upload();
+        for (Thread thread : uploads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SnapshotException(SnapshotException.Kind.FAILED, "interrupted while packs were uploading", e);
+            }
+        }
+        uploads.clear();
+        rethrow();
+        return List.copyOf(written);
+    }
+
+    private void upload() {
+        rethrow();
         if (entries.isEmpty()) {
-            return null;
+            return;
         }
         byte[] trailer = PackFormat.trailer(entries, size, keyId);
         byte[] pack = Arrays.copyOf(buffer, size + trailer.length);
         System.arraycopy(trailer, 0, pack, size, trailer.length);
-        String packId = HexFormat.of().formatHex(StoreKey.sha256(pack));
-        blobs.put(PackFormat.key(packId), pack);
-        Written done = new Written(packId, List.copyOf(entries), pack.length);
-        written.add(done);
+        List<PackEntry> packed = List.copyOf(entries);
+        Set<ChunkId> ids = Set.copyOf(pending.keySet());
+        uploading.addAll(ids);
         reset();
-        return done;
+        uploadSlots.acquireUninterruptibly();
+        uploads.add(Thread.ofVirtual().name("pack-upload").start(() -> {
+            try {
+                String packId = HexFormat.of().formatHex(StoreKey.sha256(pack));
+                blobs.put(PackFormat.key(packId), pack);
+                Written done = new Written(packId, packed, pack.length);
+                durable.accept(done);
+                written.add(done);
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    failure = e;
+                }
+            } finally {
+                uploading.removeAll(ids);
+                uploadSlots.release();
+            }
+        }));
     }
 
-    /** Every pack this writer wrote. */
-    List<Written> written() {
-        return List.copyOf(written);
+    private void rethrow() {
+        RuntimeException e = failure;
+        if (e != null) {
+            throw e;
+        }
     }
 
     private void reset() {

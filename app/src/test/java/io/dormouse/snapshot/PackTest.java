@@ -3,6 +3,7 @@ package io.dormouse.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dormouse.blob.BlobInfo;
 import io.dormouse.blob.BlobStore;
 import io.dormouse.blob.FileBlobStore;
 import java.nio.file.Files;
@@ -12,6 +13,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,15 +40,24 @@ class PackTest {
 
     /** Writes {@code count} random 64 KiB chunks; packs fill at 1 MiB. */
     private List<PackWriter.Written> write(int count, long seed) {
-        PackWriter writer = new PackWriter(blobs, MIB, keyId);
+        List<PackWriter.Written> announced = new CopyOnWriteArrayList<>();
+        PackWriter writer = new PackWriter(blobs, MIB, keyId, w -> {
+            // announced only once durable: the pack is there to read
+            assertThat(blobs.exists(PackFormat.key(w.packId()))).isTrue();
+            announced.add(w);
+        }, 2);
         for (int i = 0; i < count; i++) {
             byte[] data = FastCdcTest.random(64 << 10, seed + i);
             ChunkId id = codec.id(data, 0, data.length);
             byte[] record = codec.seal(id, data, 0, data.length);
             writer.add(id, record, record[0]);
+            assertThat(writer.holds(id)).isTrue();
+            writer.add(id, record, record[0]);
         }
-        writer.flush();
-        return writer.written();
+        List<PackWriter.Written> written = writer.finish();
+        assertThat(announced).containsExactlyInAnyOrderElementsOf(written);
+        assertThat(written.stream().mapToInt(w -> w.entries().size()).sum()).as("each chunk once").isEqualTo(count);
+        return written;
     }
 
     @Test
@@ -54,7 +65,8 @@ class PackTest {
         List<PackWriter.Written> written = write(40, 1);
 
         assertThat(written).hasSize(3);
-        assertThat(written.getFirst().size()).isBetween((long) MIB, MIB + (70L << 10));
+        assertThat(written).filteredOn(w -> w.size() >= MIB).hasSize(2)
+                .allSatisfy(w -> assertThat(w.size()).isLessThan(MIB + (70L << 10)));
         for (PackWriter.Written pack : written) {
             byte[] bytes = blobs.get(PackFormat.key(pack.packId()));
             assertThat(pack.packId()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
@@ -66,6 +78,17 @@ class PackTest {
                 assertThat(codec.open(e.id(), record, "test")).hasSize(64 << 10);
             }
         }
+    }
+
+    @Test
+    void aFailedUploadIsReportedByFinish() {
+        BlobStore full = FileBlobStore.open(dir.resolve("ro"));
+        PackWriter writer = new PackWriter(new FailingPuts(full), MIB, keyId, w -> { }, 2);
+        byte[] data = FastCdcTest.random(4096, 9);
+        ChunkId id = codec.id(data, 0, data.length);
+        writer.add(id, codec.seal(id, data, 0, data.length), 0);
+
+        assertThatThrownBy(writer::finish).hasMessageContaining("disk full");
     }
 
     @Test
@@ -114,5 +137,48 @@ class PackTest {
         assertThat(reopened.find(first.getFirst().entries().getFirst().id())).isNull();
         assertThat(reopened.find(first.getLast().entries().getFirst().id())).isNotNull();
         assertThat(reopened.find(more.getFirst().entries().getFirst().id())).isNotNull();
+    }
+
+    /** A blob store whose puts fail, as a full disk or a lost connection makes them. */
+    private record FailingPuts(BlobStore inner) implements BlobStore {
+        @Override
+        public void put(String key, byte[] content) {
+            throw new IllegalStateException("disk full");
+        }
+
+        @Override
+        public byte[] get(String key) {
+            return inner.get(key);
+        }
+
+        @Override
+        public byte[] getRange(String key, long offset, int length) {
+            return inner.getRange(key, offset, length);
+        }
+
+        @Override
+        public boolean exists(String key) {
+            return inner.exists(key);
+        }
+
+        @Override
+        public long size(String key) {
+            return inner.size(key);
+        }
+
+        @Override
+        public List<BlobInfo> list(String prefix) {
+            return inner.list(prefix);
+        }
+
+        @Override
+        public boolean delete(String key) {
+            return inner.delete(key);
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 }
