@@ -1,6 +1,9 @@
 package io.dormouse.snapshot;
 
-/** Reports how far a long operation is, in bytes; called from the thread doing the work. */
+/**
+ * Reports how far a long operation is, in bytes. Calls come one at a time, with growing
+ * {@code bytesDone}, but not necessarily on the caller's thread: keep them short.
+ */
 @FunctionalInterface
 public interface Progress {
 

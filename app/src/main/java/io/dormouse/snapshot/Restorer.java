@@ -12,22 +12,24 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
  * Reads a version back: every chunk is fetched from its pack (neighbouring records in one range
- * read), authenticated and checked against its id, then written into a sparse file where holes
- * stay unwritten. A part appears under its name only once all of it has been verified.
+ * read, a few reads at a time), authenticated and checked against its id, then written into a
+ * sparse file where holes stay unwritten. A part appears under its name only once all of it has
+ * been verified.
  */
 final class Restorer {
 
-    /** Neighbouring records closer than this are fetched in one read: fewer requests beat fewer bytes. */
-    private static final long MERGE_GAP = 256 << 10;
-    private static final long MAX_READ = 16 << 20;
+    /** Range reads in flight per part: enough to hide an object store's latency and use every core. */
+    private static final int PARALLEL_READS = 4;
 
     private final BlobStore blobs;
     private final ChunkIndex index;
@@ -39,14 +41,14 @@ final class Restorer {
         this.codec = codec;
     }
 
-    /** Receives verified chunk contents. */
+    /** Receives verified chunk contents, from several threads at once. */
     private interface Sink {
         void write(long offset, byte[] data) throws IOException;
     }
 
     SavedState materialize(Manifest manifest, Path dir, Progress progress) {
         List<SavedState.Part> parts = new ArrayList<>();
-        long[] done = {0};
+        LongConsumer advanced = counter(progress, manifest.totalBytes());
         try {
             Files.createDirectories(dir);
             for (Manifest.Part part : manifest.parts()) {
@@ -63,7 +65,7 @@ final class Restorer {
                         while (buffer.hasRemaining()) {
                             out.write(buffer, offset + buffer.position());
                         }
-                    }, n -> progress.update(done[0] += n, manifest.totalBytes()));
+                    }, advanced);
                     out.force(true);
                 } catch (IOException | RuntimeException e) {
                     Files.deleteIfExists(partial);
@@ -95,82 +97,80 @@ final class Restorer {
     }
 
     Verification verify(Manifest manifest, Progress progress) {
-        long[] counts = new long[3];
-        long[] done = {0};
+        AtomicLong chunks = new AtomicLong();
+        AtomicLong bytes = new AtomicLong();
+        long holes = 0;
+        LongConsumer advanced = counter(progress, manifest.totalBytes());
         for (Manifest.Part part : manifest.parts()) {
             try {
                 read(manifest, part, (offset, data) -> {
-                    counts[0]++;
-                    counts[1] += data.length;
-                }, n -> progress.update(done[0] += n, manifest.totalBytes()));
+                    chunks.incrementAndGet();
+                    bytes.addAndGet(data.length);
+                }, advanced);
             } catch (IOException e) {
                 throw new IllegalStateException("verification writes nothing", e);
             }
-            counts[2] += part.extents().stream().filter(Manifest.Extent::zero).mapToLong(Manifest.Extent::length).sum();
+            holes += part.extents().stream().filter(Manifest.Extent::zero).mapToLong(Manifest.Extent::length).sum();
         }
-        return new Verification(manifest.vm(), manifest.version(), counts[0], counts[1], counts[2]);
+        return new Verification(manifest.vm(), manifest.version(), chunks.get(), bytes.get(), holes);
     }
 
-    private record Wanted(Manifest.Extent extent, ChunkId id, ChunkIndex.Location location) {
+    /** Sums the bytes done across reading threads and reports them, one report at a time. */
+    private static LongConsumer counter(Progress progress, long total) {
+        long[] done = {0};
+        return n -> {
+            synchronized (done) {
+                done[0] += n;
+                progress.update(done[0], total);
+            }
+        };
     }
 
-    private void read(Manifest manifest, Manifest.Part part, Sink sink, LongConsumer advanced)
-            throws IOException {
-        Map<String, List<Wanted>> byPack = new LinkedHashMap<>();
-        for (Manifest.Extent extent : part.extents()) {
-            if (extent.zero()) {
-                advanced.accept(extent.length());
-                continue;
+    /** Runs the part's range reads a few at a time; each read verifies its chunks and hands them to the sink. */
+    private void read(Manifest manifest, Manifest.Part part, Sink sink, LongConsumer advanced) throws IOException {
+        part.extents().stream().filter(Manifest.Extent::zero).forEach(hole -> advanced.accept(hole.length()));
+        List<ReadPlan.Read> reads = ReadPlan.of(manifest, part, index);
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_READS, Thread.ofVirtual().name("chunk-read").factory());
+        try {
+            List<Future<Void>> pending = new ArrayList<>();
+            for (ReadPlan.Read read : reads) {
+                pending.add(pool.submit(() -> {
+                    fetch(manifest, read, sink, advanced);
+                    return null;
+                }));
             }
-            ChunkId id = ChunkId.ofHex(extent.chunk());
-            ChunkIndex.Location location = index.find(id);
-            if (location == null) {
-                throw new SnapshotException(SnapshotException.Kind.NOT_FOUND, "VM " + manifest.vm() + " version "
-                        + manifest.version() + " part '" + part.name() + "' at offset " + extent.offset() + ": chunk " + id
-                        + " is in no pack of the store");
+            for (Future<Void> future : pending) {
+                future.get();
             }
-            byPack.computeIfAbsent(location.packId(), p -> new ArrayList<>()).add(new Wanted(extent, id, location));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException(SnapshotException.Kind.FAILED, "interrupted while reading VM " + manifest.vm()
+                    + " version " + manifest.version(), e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                default -> throw new IllegalStateException(e.getCause());
+            }
+        } finally {
+            pool.shutdownNow();
         }
-        for (Map.Entry<String, List<Wanted>> pack : byPack.entrySet()) {
-            List<Wanted> wanted = pack.getValue();
-            wanted.sort(Comparator.comparingLong(w -> w.location().offset()));
-            int first = 0;
-            while (first < wanted.size()) {
-                long start = wanted.get(first).location().offset();
-                long end = start + wanted.get(first).location().length();
-                int last = first + 1;
-                while (last < wanted.size()) {
-                    ChunkIndex.Location next = wanted.get(last).location();
-                    long nextEnd = Math.max(end, next.offset() + next.length());
-                    if (next.offset() - end > MERGE_GAP || nextEnd - start > MAX_READ) {
-                        break;
-                    }
-                    end = nextEnd;
-                    last++;
-                }
-                String key = PackFormat.key(pack.getKey());
-                byte[] range = blobs.getRange(key, start, Math.toIntExact(end - start));
-                long rangeStart = start;
-                List<Wanted> batch = wanted.subList(first, last);
-                // decryption and decompression in parallel, writing in order on this thread
-                List<byte[]> opened = batch.parallelStream().map(w -> {
-                    int from = (int) (w.location().offset() - rangeStart);
-                    byte[] record = Arrays.copyOfRange(range, from, from + w.location().length());
-                    return codec.open(w.id(), record, "pack " + key + " at offset " + w.location().offset());
-                }).toList();
-                for (int i = 0; i < batch.size(); i++) {
-                    Wanted w = batch.get(i);
-                    byte[] data = opened.get(i);
-                    if (data.length != w.extent().length()) {
-                        throw new SnapshotException(SnapshotException.Kind.CORRUPT, "chunk " + w.id() + " holds "
-                                + data.length + " bytes, manifest of VM " + manifest.vm() + " version " + manifest.version()
-                                + " says " + w.extent().length());
-                    }
-                    sink.write(w.extent().offset(), data);
-                    advanced.accept(data.length);
-                }
-                first = last;
+    }
+
+    private void fetch(Manifest manifest, ReadPlan.Read read, Sink sink, LongConsumer advanced) throws IOException {
+        String key = PackFormat.key(read.packId());
+        byte[] range = blobs.getRange(key, read.start(), Math.toIntExact(read.end() - read.start()));
+        for (ReadPlan.Wanted w : read.chunks()) {
+            int from = (int) (w.location().offset() - read.start());
+            byte[] record = Arrays.copyOfRange(range, from, from + w.location().length());
+            byte[] data = codec.open(w.id(), record, "pack " + key + " at offset " + w.location().offset());
+            if (data.length != w.extent().length()) {
+                throw new SnapshotException(SnapshotException.Kind.CORRUPT, "chunk " + w.id() + " holds " + data.length
+                        + " bytes, manifest of VM " + manifest.vm() + " version " + manifest.version() + " says "
+                        + w.extent().length());
             }
+            sink.write(w.extent().offset(), data);
+            advanced.accept(data.length);
         }
     }
 }
