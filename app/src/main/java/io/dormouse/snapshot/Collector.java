@@ -74,8 +74,8 @@ final class Collector {
     private GcReport sweep(Set<ChunkId> live, Instant cutoff, List<Version> deleted) {
         Map<String, List<PackEntry>> survivors = new HashMap<>();
         List<BlobInfo> dead = new ArrayList<>();
-        List<BlobInfo> sparse = new ArrayList<>();
-        Map<String, List<PackEntry>> sparseLive = new HashMap<>();
+        List<BlobInfo> mostlyDead = new ArrayList<>();
+        Map<String, List<PackEntry>> mostlyDeadLive = new HashMap<>();
         for (BlobInfo pack : blobs.list(PackFormat.PREFIX)) {
             String packId = PackFormat.packId(pack.key());
             PackFormat.Contents contents = PackFormat.read(blobs, pack.key());
@@ -85,16 +85,16 @@ final class Collector {
             } else if (liveEntries.isEmpty()) {
                 dead.add(pack);
             } else if (bytes(liveEntries) < REPACK_BELOW * bytes(contents.entries())) {
-                sparse.add(pack);
-                sparseLive.put(pack.key(), liveEntries);
+                mostlyDead.add(pack);
+                mostlyDeadLive.put(pack.key(), liveEntries);
             } else {
                 survivors.put(packId, contents.entries());
             }
         }
         PackWriter writer = new PackWriter(blobs, settings.packSize(), keyId, w -> index.add(w.packId(), w.entries()), 1);
-        for (BlobInfo pack : sparse) {
+        for (BlobInfo pack : mostlyDead) {
             byte[] bytes = blobs.get(pack.key());
-            for (PackEntry entry : sparseLive.get(pack.key())) {
+            for (PackEntry entry : mostlyDeadLive.get(pack.key())) {
                 // records are self-contained (the id, not the pack, is their associated data): copied as they are
                 writer.add(entry.id(), Arrays.copyOfRange(bytes, (int) entry.offset(), (int) entry.offset() + entry.length()),
                         entry.flags());
@@ -107,7 +107,7 @@ final class Collector {
         for (BlobInfo pack : dead) {
             freed += delete(pack, removed);
         }
-        for (BlobInfo pack : sparse) {
+        for (BlobInfo pack : mostlyDead) {
             freed += delete(pack, removed);
         }
         for (PackWriter.Written written : repacked) {
@@ -117,7 +117,7 @@ final class Collector {
         if (!removed.isEmpty()) {
             index.remove(removed, survivors);
         }
-        return new GcReport(deleted, dead.size(), sparse.size(), repacked.size(), freed);
+        return new GcReport(deleted, dead.size(), mostlyDead.size(), repacked.size(), freed);
     }
 
     private long delete(BlobInfo pack, Set<String> removed) {
