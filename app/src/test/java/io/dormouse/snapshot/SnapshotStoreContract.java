@@ -299,6 +299,23 @@ abstract class SnapshotStoreContract {
     }
 
     @Test
+    void gcDeletesNothingWhileAManifestFailsVerification() throws Exception {
+        store.commit(7, sample("a", 18), OptionalLong.empty());
+        store.commit(8, sample("b", 19), OptionalLong.empty());
+        byte[] manifest = blobs.get("manifests/8/1");
+        manifest[manifest.length / 2] ^= 0x01;
+        blobs.put("manifests/8/1", manifest);
+        long before = packBytes();
+        clock.advance(Duration.ofDays(30));
+
+        assertThatThrownBy(() -> store.gc(new Retention(1, 0, 0), Duration.ZERO))
+                .isInstanceOfSatisfying(SnapshotException.class, e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.CORRUPT))
+                .hasMessageContaining("manifests/8/1");
+        assertThat(packBytes()).isEqualTo(before);
+        assertThat(store.versions(7)).hasSize(1);
+    }
+
+    @Test
     void mostlyDeadPacksAreRepackedAndTheirLiveChunksKept() throws Exception {
         Path ram = dir.resolve("noise.img");
         Files.write(ram, FastCdcTest.random(48 * BLOCK, 13));
