@@ -43,8 +43,4 @@ public record SnapshotSettings(int blockSize, int packSize, boolean encryption, 
     public SnapshotSettings withEncryption(boolean on) {
         return new SnapshotSettings(blockSize, packSize, on, keyFile, indexFile);
     }
-
-    public SnapshotSettings withPackSize(int size) {
-        return new SnapshotSettings(blockSize, size, encryption, keyFile, indexFile);
-    }
 }

@@ -29,11 +29,9 @@ final class StoreKey {
 
     private final byte[] secret;
     private final String id;
-    private final Path file;
 
-    private StoreKey(byte[] secret, Path file) {
+    private StoreKey(byte[] secret) {
         this.secret = secret;
-        this.file = file;
         this.id = HEX.formatHex(sha256(secret), 0, 8);
     }
 
@@ -50,7 +48,7 @@ final class StoreKey {
                 throw new SnapshotException(SnapshotException.Kind.WRONG_KEY, "key file " + file
                         + " must hold 64 lower-case hex digits (a 256-bit key), it holds " + text.length() + " characters");
             }
-            return new StoreKey(HEX.parseHex(text), file);
+            return new StoreKey(HEX.parseHex(text));
         } catch (IOException e) {
             throw new SnapshotException(SnapshotException.Kind.WRONG_KEY, "cannot read key file " + file + " (" + e + ")", e);
         }
@@ -75,15 +73,11 @@ final class StoreKey {
         } catch (IOException e) {
             throw new SnapshotException(SnapshotException.Kind.FAILED, "cannot create key file " + file + " (" + e + ")", e);
         }
-        return new StoreKey(secret, file);
+        return new StoreKey(secret);
     }
 
     String id() {
         return id;
-    }
-
-    Path file() {
-        return file;
     }
 
     /** A key for one purpose, so that no two uses share key material (HMAC as a PRF over the label). */
