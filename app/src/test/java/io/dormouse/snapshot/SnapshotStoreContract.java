@@ -406,6 +406,13 @@ abstract class SnapshotStoreContract {
         assertThatThrownBy(() -> store.commit(0, state, OptionalLong.empty())).hasMessageContaining("vm must be a VM id");
         assertThatThrownBy(() -> store.commit(1, state, OptionalLong.of(5)))
                 .hasMessageContaining("parent of the new version of VM 1 must be one of its versions, got 5");
+        SavedState wrongSize = new SavedState(List.of(new SavedState.Part("ram", state.parts().getFirst().file(),
+                SavedState.Layout.PAGE_ALIGNED, 12345)), "7.2", "fp", Duration.ZERO);
+        assertThatThrownBy(() -> store.commit(1, wrongSize, OptionalLong.empty()))
+                .isInstanceOfSatisfying(SnapshotException.class, e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.INVALID))
+                .hasMessageContaining("has " + (512 * 4096) + " bytes, the saved state says 12345");
+        assertThat(store.versions(1)).isEmpty();
+        assertThat(store.delete(1, 1)).isFalse();
         assertThatThrownBy(() -> store.verify(1, 9))
                 .isInstanceOfSatisfying(SnapshotException.class, e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.NOT_FOUND))
                 .hasMessageContaining("VM 1 has no snapshot version 9");
