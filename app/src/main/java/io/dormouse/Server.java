@@ -18,6 +18,7 @@ import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ public final class Server implements AutoCloseable {
         parts.add(registry::close);
         DatabaseConfig db = config.database();
         StateStore store = StateStore.open(new DatabaseSettings(db.effectiveUrl(dataDir), db.user(),
-                db.password().value(), db.busyTimeout()));
+                db.password().value(), db.busyTimeout()), InstantSource.system(), registry);
         parts.add(store);
         LocalHost.register(store.hosts());
         StoredNames names = new StoredNames(store);

@@ -142,6 +142,7 @@ class ServerTest {
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(res.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds",
+                "hikaricp_connections_active{application=\"dormouse\",pool=\"dormouse-state\"}",
                 "dormouse_api_requests_seconds_count{application=\"dormouse\",method=\"GET\",status=\"200\"}");
     }
 

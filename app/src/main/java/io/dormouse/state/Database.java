@@ -2,7 +2,9 @@ package io.dormouse.state;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.InstantSource;
 import javax.sql.DataSource;
@@ -40,7 +42,7 @@ final class Database implements StateStore {
         this.calendarEvents = new CalendarEvents(this, clock);
     }
 
-    static Database open(DatabaseSettings settings, InstantSource clock) {
+    static Database open(DatabaseSettings settings, InstantSource clock, MeterRegistry registry) {
         Dialect dialect = Dialect.of(settings);
         dialect.prepare(settings);
         HikariConfig config = new HikariConfig();
@@ -52,6 +54,9 @@ final class Database implements StateStore {
         config.setConnectionTimeout(Math.max(250, settings.busyTimeout().toMillis()));
         // Connect once at start, to tell "cannot reach the database" from "cannot migrate it".
         config.setInitializationFailTimeout(1);
+        if (registry != null) {
+            config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
+        }
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);

@@ -1,5 +1,6 @@
 package io.dormouse.state;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 
 /**
@@ -21,7 +22,15 @@ public interface StateStore extends AutoCloseable {
      *                        {@link StateException.Kind#MIGRATION_FAILED} when its schema cannot be brought up to date
      */
     static StateStore open(DatabaseSettings settings, InstantSource clock) {
-        return Database.open(settings, clock);
+        return Database.open(settings, clock, null);
+    }
+
+    /**
+     * Opens the database as {@link #open(DatabaseSettings, InstantSource)} does, and reports its
+     * connection pool (connections in use, waits, timeouts) to {@code registry}.
+     */
+    static StateStore open(DatabaseSettings settings, InstantSource clock, MeterRegistry registry) {
+        return Database.open(settings, clock, registry);
     }
 
     VmRecords vms();

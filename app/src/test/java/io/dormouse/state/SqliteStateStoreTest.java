@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.InstantSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +53,7 @@ class SqliteStateStoreTest extends StateStoreContract {
 
     @Test
     void pooledConnectionsEnforceForeignKeysAndWaitForLocks() throws SQLException {
-        try (Database store = Database.open(settings, java.time.InstantSource.system());
+        try (Database store = Database.open(settings, InstantSource.system(), null);
              Connection connection = store.dataSource().getConnection()) {
             assertThat(pragma(connection, "foreign_keys")).isEqualTo("1");
             assertThat(pragma(connection, "busy_timeout")).isEqualTo("5000");
