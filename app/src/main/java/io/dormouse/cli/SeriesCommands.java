@@ -26,10 +26,8 @@ final class SeriesCommands {
     private SeriesCommands() {
     }
 
-    @Command(name = "import-series", mixinStandardHelpOptions = true,
-            description = {"Imports a demand history from CSV (timestamp,value) so forecasts can start from it.",
-                    "Malformed rows are reported with their line number and nothing is imported."})
-    static final class Import implements Runnable {
+    /** What every series command names: the server, the VM and the metric. */
+    abstract static class OfOneSeries implements Runnable {
 
         @Spec
         CommandSpec spec;
@@ -42,6 +40,12 @@ final class SeriesCommands {
 
         @Option(names = "--metric", required = true, paramLabel = "METRIC", description = "Metric name, e.g. connections.")
         String metric;
+    }
+
+    @Command(name = "import-series", mixinStandardHelpOptions = true,
+            description = {"Imports a demand history from CSV (timestamp,value) so forecasts can start from it.",
+                    "Malformed rows are reported with their line number and nothing is imported."})
+    static final class Import extends OfOneSeries {
 
         @Option(names = "--csv", required = true, paramLabel = "FILE",
                 description = "CSV with a header timestamp,value; times as YYYY-MM-DD HH:MM:SS (UTC) or RFC 3339.")
@@ -75,19 +79,7 @@ final class SeriesCommands {
     }
 
     @Command(name = "series", mixinStandardHelpOptions = true, description = "Prints a VM's sampled and imported series.")
-    static final class Show implements Runnable {
-
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        ClientOptions client;
-
-        @Parameters(paramLabel = "NAME", description = "The VM's name.")
-        String name;
-
-        @Option(names = "--metric", required = true, paramLabel = "METRIC", description = "Metric name, e.g. connections.")
-        String metric;
+    static final class Show extends OfOneSeries {
 
         @Option(names = "--from", paramLabel = "TIME", description = "RFC 3339 start (default: 7 days before --to).")
         String from;
