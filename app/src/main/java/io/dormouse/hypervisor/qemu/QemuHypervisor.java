@@ -234,6 +234,7 @@ public final class QemuHypervisor implements Hypervisor {
         if (resize.memoryMib().isPresent()) {
             memory = Balloon.resize(m.process().qmp(), resize.memoryMib().getAsInt(), settings.qmpTimeout());
         }
+        LOG.info("{} resized: cpu {}, memory {}", m, cpu, memory);
         return new ResizeResult(cpu, memory);
     }
 
