@@ -52,7 +52,7 @@ public final class SnapshotRoutes implements HttpService {
     }
 
     record GcView(List<DeletedView> deletedVersions, int packsDeleted, int packsRepacked, int packsWritten,
-                  long bytesFreed) {
+                  long bytesFreed, int unfinishedRemoved) {
     }
 
     /** The versions the state database records, else those the store holds (before the VM manager records them). */
@@ -91,7 +91,7 @@ public final class SnapshotRoutes implements HttpService {
             deleted.add(new DeletedView(v.vm(), v.number()));
         }
         return new GcView(deleted, report.packsDeleted(), report.packsRepacked(), report.packsWritten(),
-                report.bytesFreed());
+                report.bytesFreed(), report.unfinishedRemoved());
     }
 
     private static long version(String text) {

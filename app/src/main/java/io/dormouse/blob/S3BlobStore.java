@@ -1,5 +1,6 @@
 package io.dormouse.blob;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,6 +16,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -174,6 +176,20 @@ public final class S3BlobStore implements BlobStore {
         String object = object(key);
         call("deleting", key, () -> s3.deleteObject(r -> r.bucket(bucket).key(object)));
         return true;
+    }
+
+    @Override
+    public int removeUnfinished(Instant before) {
+        return call("aborting unfinished uploads under", prefix.isEmpty() ? "/" : prefix, () -> {
+            int aborted = 0;
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
+                if (upload.initiated().isBefore(before)) {
+                    s3.abortMultipartUpload(r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                    aborted++;
+                }
+            }
+            return aborted;
+        });
     }
 
     @Override

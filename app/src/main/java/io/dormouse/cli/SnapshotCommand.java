@@ -96,7 +96,7 @@ final class SnapshotCommand extends GroupCommand {
             out.println("deleted " + report.path("deletedVersions").size() + " version(s), "
                     + report.path("packsDeleted").asInt() + " pack(s); repacked " + report.path("packsRepacked").asInt()
                     + " into " + report.path("packsWritten").asInt() + "; " + report.path("bytesFreed").asLong()
-                    + " bytes freed");
+                    + " bytes freed; " + report.path("unfinishedRemoved").asInt() + " unfinished write(s) removed");
             out.flush();
         }
     }
