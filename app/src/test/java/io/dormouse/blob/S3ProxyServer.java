@@ -40,6 +40,16 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     public void beforeAll(ExtensionContext context) throws Exception {
         endpoint = URI.create("http://127.0.0.1:" + freePort());
         root = Files.createTempDirectory("s3proxy");
+        resume();
+    }
+
+    /** Stops serving, as an S3 endpoint that goes down; the buckets stay on disk. */
+    public void pause() throws Exception {
+        proxy.stop();
+    }
+
+    /** Serves again on the same address from the same directory, as an endpoint that comes back. */
+    public void resume() throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(root.toString()))
                 .endpoint(endpoint)
