@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.dormouse.blob.BlobInfo;
 import io.dormouse.blob.BlobStore;
 import io.dormouse.blob.FileBlobStore;
+import io.dormouse.blob.ForwardingBlobStore;
 import io.dormouse.blob.S3BlobStore;
 import io.dormouse.blob.S3ProxyServer;
 import io.dormouse.blob.S3Settings;
@@ -170,9 +170,16 @@ class SnapshotBadConditionsIT {
     }
 
     /** A blob store that runs an action after each pack it has written, to fail the backend mid-commit. */
-    private record PausingStore(BlobStore inner, Action afterPack) implements BlobStore {
+    private static final class PausingStore extends ForwardingBlobStore {
         interface Action {
             void run() throws Exception;
+        }
+
+        private final Action afterPack;
+
+        PausingStore(BlobStore inner, Action afterPack) {
+            super(inner);
+            this.afterPack = afterPack;
         }
 
         @Override
@@ -185,46 +192,6 @@ class SnapshotBadConditionsIT {
                     throw new IllegalStateException(e);
                 }
             }
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            return inner.getRange(key, offset, length);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return inner.exists(key);
-        }
-
-        @Override
-        public long size(String key) {
-            return inner.size(key);
-        }
-
-        @Override
-        public List<BlobInfo> list(String prefix) {
-            return inner.list(prefix);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return inner.delete(key);
-        }
-
-        @Override
-        public int removeUnfinished(Instant before) {
-            return inner.removeUnfinished(before);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }
