@@ -6,10 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The blob store contract over HTTP against S3Proxy, a real S3 API server, on loopback. */
 class S3BlobStoreIT extends BlobStoreContract {
@@ -61,6 +64,19 @@ class S3BlobStoreIT extends BlobStoreContract {
             int across = (int) S3Settings.MIN_PART - 10;
             assertThat(store.getRange("packs/big", across, 20))
                     .isEqualTo(Arrays.copyOfRange(content, across, across + 20));
+        }
+    }
+
+    @Test
+    void anUploadLeftOpenIsAbortedOnlyOnceItIsOlderThanTheCutoff() {
+        S3Settings s = server.newBucket("unfinished");
+        try (S3Client raw = server.client(); BlobStore store = S3BlobStore.open(s)) {
+            raw.createMultipartUpload(r -> r.bucket(s.bucket()).key("packs/half"));
+
+            assertThat(store.removeUnfinished(Instant.now().minus(Duration.ofHours(1)))).isZero();
+            assertThat(store.removeUnfinished(Instant.now().plus(Duration.ofHours(1)))).isEqualTo(1);
+            assertThat(raw.listMultipartUploads(r -> r.bucket(s.bucket())).uploads()).isEmpty();
+            assertThat(store.list("")).isEmpty();
         }
     }
 
