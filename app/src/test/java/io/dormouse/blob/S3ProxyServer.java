@@ -101,6 +101,11 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
                 .build();
     }
 
+    /** An address on loopback where nothing listens, as an S3 endpoint that is down. */
+    public static URI nothingListening() throws Exception {
+        return URI.create("http://127.0.0.1:" + freePort());
+    }
+
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket()) {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));

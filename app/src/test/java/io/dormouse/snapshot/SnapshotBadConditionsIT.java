@@ -11,8 +11,6 @@ import io.dormouse.blob.S3BlobStore;
 import io.dormouse.blob.S3ProxyServer;
 import io.dormouse.blob.S3Settings;
 import io.dormouse.hypervisor.SavedState;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,16 +58,12 @@ class SnapshotBadConditionsIT {
     @Test
     void anEndpointThatIsDownIsNamed() throws Exception {
         S3Settings good = server.newBucket("down");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        URI nothing = URI.create("http://127.0.0.1:" + port);
+        URI nothing = S3ProxyServer.nothingListening();
         try (BlobStore blobs = S3BlobStore.open(with(good, nothing, good.bucket(), good.secretKey()))) {
             assertThatThrownBy(() -> SnapshotStore.open(blobs, settings("down"), InstantSource.system()))
                     .isInstanceOfSatisfying(SnapshotException.class, e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.FAILED))
                     .hasMessageContaining("opening the snapshot store")
-                    .hasMessageContaining("127.0.0.1:" + port);
+                    .hasMessageContaining(nothing.getAuthority());
         }
     }
 
