@@ -43,10 +43,10 @@ class CrashSafetyIT {
         Path index = dir.resolve("index");
         Random random = new Random(2026);
         Set<String> reported = new HashSet<>();
-        int killedMidCommit = 0;
         for (int kill = 0; kill < KILLS; kill++) {
             List<String> lines = new CopyOnWriteArrayList<>();
             CountDownLatch open = new CountDownLatch(1);
+            CountDownLatch committed = new CountDownLatch(1);
             Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                     CommitLoop.class.getName(), store.toString(), key.toString(), index.toString(), dir.toString(),
@@ -60,6 +60,8 @@ class CrashSafetyIT {
                         lines.add(line);
                         if (line.equals("open")) {
                             open.countDown();
+                        } else if (line.startsWith("committed ")) {
+                            committed.countDown();
                         }
                     }
                 } catch (IOException ignored) {
@@ -68,14 +70,17 @@ class CrashSafetyIT {
             });
             assertThat(open.await(60, TimeUnit.SECONDS)).as("child %d opened the store; stderr: %s", kill,
                     Files.readString(dir.resolve("child-" + kill + ".err"))).isTrue();
-            Thread.sleep(random.nextInt(1500));
+            // every other kill waits for a first commit, so that on a slow machine too later commits are hit
+            if (kill % 2 == 1) {
+                assertThat(committed.await(120, TimeUnit.SECONDS)).as("child %d committed a version", kill).isTrue();
+                Thread.sleep(random.nextInt(500));
+            } else {
+                Thread.sleep(random.nextInt(1500));
+            }
             child.destroyForcibly();
             assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(child.exitValue()).as("killed by SIGKILL").isEqualTo(137);
             lines.stream().filter(l -> l.startsWith("committed ")).forEach(l -> reported.add(l.substring(10)));
-            try (Stream<Path> files = Files.walk(store)) {
-                killedMidCommit += files.anyMatch(p -> p.getFileName().toString().startsWith(".tmp-")) ? 1 : 0;
-            }
 
             try (FileBlobStore blobs = FileBlobStore.open(store)) {
                 SnapshotStore snapshots = SnapshotStore.open(blobs, settings(key, index), InstantSource.system());
@@ -89,8 +94,12 @@ class CrashSafetyIT {
                 assertThat(listed).as("every commit that returned is there after kill %d", kill).containsAll(reported);
             }
         }
-        System.out.printf("%d kills, %d committed versions, %d kills left unfinished writes behind%n", KILLS,
-                reported.size(), killedMidCommit);
+        long unfinished;
+        try (Stream<Path> files = Files.walk(store)) {
+            unfinished = files.filter(p -> p.getFileName().toString().startsWith(".tmp-")).count();
+        }
+        System.out.printf("%d kills, %d committed versions, %d temporary files of interrupted writes%n", KILLS,
+                reported.size(), unfinished);
         assertThat(reported).as("the children got commits done").isNotEmpty();
 
         try (FileBlobStore blobs = FileBlobStore.open(store)) {
@@ -100,6 +109,7 @@ class CrashSafetyIT {
             System.out.println("GC after the kills: " + report);
 
             assertThat(report.deletedVersions()).isEmpty();
+            assertThat(report.unfinishedRemoved()).isEqualTo(unfinished);
             try (Stream<Path> files = Files.walk(store)) {
                 assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(".tmp-"))).isEmpty();
             }

@@ -96,7 +96,7 @@ class GuestSnapshotIT {
             guest.destroyForcibly();
             guest.waitFor(30, TimeUnit.SECONDS);
         }
-        assertThat(indexOf(Files.readAllBytes(dir.resolve("ram-1")), MARKER.getBytes(StandardCharsets.US_ASCII)))
+        assertThat(GuestImages.indexOf(Files.readAllBytes(dir.resolve("ram-1")), MARKER.getBytes(StandardCharsets.US_ASCII)))
                 .as("the marker reached guest RAM (else the encryption check below would prove nothing)")
                 .isNotNegative();
         first = state(dir.resolve("ram-1"), disk);
@@ -133,7 +133,7 @@ class GuestSnapshotIT {
         byte[] marker = MARKER.getBytes(StandardCharsets.US_ASCII);
         try (Stream<Path> stored = Files.walk(files)) {
             for (Path file : stored.filter(Files::isRegularFile).toList()) {
-                assertThat(indexOf(Files.readAllBytes(file), marker)).as("marker in %s", file).isNegative();
+                assertThat(GuestImages.indexOf(Files.readAllBytes(file), marker)).as("marker in %s", file).isNegative();
             }
         }
     }
@@ -213,18 +213,5 @@ class GuestSnapshotIT {
             socket.bind(new InetSocketAddress("127.0.0.1", 0));
             return socket.getLocalPort();
         }
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

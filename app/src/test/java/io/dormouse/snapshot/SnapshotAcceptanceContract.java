@@ -139,24 +139,11 @@ abstract class SnapshotAcceptanceContract {
         List<String> found = new ArrayList<>();
         for (BlobInfo object : blobs.list("")) {
             byte[] content = blobs.get(object.key());
-            if (indexOf(content, needle) >= 0) {
+            if (GuestImages.indexOf(content, needle) >= 0) {
                 found.add(object.key());
             }
         }
         return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i + needle.length <= haystack.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 
     @Test

@@ -4,15 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.dormouse.blob.BlobInfo;
 import io.dormouse.blob.BlobStore;
 import io.dormouse.blob.FileBlobStore;
+import io.dormouse.blob.ForwardingBlobStore;
 import io.dormouse.blob.S3BlobStore;
 import io.dormouse.blob.S3ProxyServer;
 import io.dormouse.blob.S3Settings;
 import io.dormouse.hypervisor.SavedState;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,16 +58,12 @@ class SnapshotBadConditionsIT {
     @Test
     void anEndpointThatIsDownIsNamed() throws Exception {
         S3Settings good = server.newBucket("down");
-        int port;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = socket.getLocalPort();
-        }
-        URI nothing = URI.create("http://127.0.0.1:" + port);
+        URI nothing = S3ProxyServer.nothingListening();
         try (BlobStore blobs = S3BlobStore.open(with(good, nothing, good.bucket(), good.secretKey()))) {
             assertThatThrownBy(() -> SnapshotStore.open(blobs, settings("down"), InstantSource.system()))
                     .isInstanceOfSatisfying(SnapshotException.class, e -> assertThat(e.kind()).isEqualTo(SnapshotException.Kind.FAILED))
                     .hasMessageContaining("opening the snapshot store")
-                    .hasMessageContaining("127.0.0.1:" + port);
+                    .hasMessageContaining(nothing.getAuthority());
         }
     }
 
@@ -170,9 +164,16 @@ class SnapshotBadConditionsIT {
     }
 
     /** A blob store that runs an action after each pack it has written, to fail the backend mid-commit. */
-    private record PausingStore(BlobStore inner, Action afterPack) implements BlobStore {
+    private static final class PausingStore extends ForwardingBlobStore {
         interface Action {
             void run() throws Exception;
+        }
+
+        private final Action afterPack;
+
+        PausingStore(BlobStore inner, Action afterPack) {
+            super(inner);
+            this.afterPack = afterPack;
         }
 
         @Override
@@ -185,46 +186,6 @@ class SnapshotBadConditionsIT {
                     throw new IllegalStateException(e);
                 }
             }
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            return inner.getRange(key, offset, length);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return inner.exists(key);
-        }
-
-        @Override
-        public long size(String key) {
-            return inner.size(key);
-        }
-
-        @Override
-        public List<BlobInfo> list(String prefix) {
-            return inner.list(prefix);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return inner.delete(key);
-        }
-
-        @Override
-        public int removeUnfinished(Instant before) {
-            return inner.removeUnfinished(before);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }
