@@ -1,6 +1,8 @@
 package io.dormouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.PrintWriter;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -49,8 +51,8 @@ final class SnapshotCommand extends GroupCommand {
 
         @Override
         public void run() {
-            String path = VmCommand.path(name) + "/snapshots" + (version == null ? "" : "/" + version) + "/verify";
-            JsonNode results = client.client(Cli.root(spec)).post(path, Map.of());
+            ApiClient api = client.client(Cli.root(spec));
+            JsonNode results = version != null ? verify(api, version) : verifyEach(api);
             PrintWriter out = spec.commandLine().getOut();
             if (client.json) {
                 Output.json(out, results);
@@ -73,6 +75,33 @@ final class SnapshotCommand extends GroupCommand {
             if (failed > 0) {
                 throw new CliException(Cli.SERVER_ERROR, failed + " version(s) of " + name + " failed verification");
             }
+        }
+
+        private JsonNode verify(ApiClient api, long v) {
+            return api.post(VmCommand.path(name) + "/snapshots/" + v + "/verify", Map.of());
+        }
+
+        /** One version at a time, each announced on standard error, so a long verification shows how far it is. */
+        private JsonNode verifyEach(ApiClient api) {
+            JsonNode recorded = api.get(VmCommand.path(name) + "/snapshots");
+            if (recorded.isEmpty()) {
+                return api.post(VmCommand.path(name) + "/snapshots/verify", Map.of());
+            }
+            ArrayNode all = JsonNodeFactory.instance.arrayNode();
+            PrintWriter err = spec.commandLine().getErr();
+            int i = 0;
+            for (JsonNode row : recorded) {
+                long v = row.path("version").asLong();
+                long started = System.nanoTime();
+                err.printf("verifying %s version %d (%d of %d)...", name, v, ++i, recorded.size());
+                err.flush();
+                JsonNode result = verify(api, v);
+                result.forEach(all::add);
+                err.printf(" %s in %d ms%n", result.path(0).path("ok").asBoolean() ? "intact" : "FAILED",
+                        (System.nanoTime() - started) / 1_000_000);
+                err.flush();
+            }
+            return all;
         }
     }
 

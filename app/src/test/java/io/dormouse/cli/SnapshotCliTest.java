@@ -91,6 +91,7 @@ class SnapshotCliTest {
 
         assertThat(code).as(err.toString()).isZero();
         assertThat(out.toString()).contains("verified 1 version(s) of web-1: 64 chunks, 1048576 bytes read, all intact");
+        assertThat(err.toString()).as("progress, version by version").contains("verifying web-1 version 1 (1 of 1)... intact in");
     }
 
     @Test
