@@ -43,6 +43,7 @@ public final class QemuHypervisor implements Hypervisor {
     private final ProcessPool pool;
     private final CpuCap cpuCap = new CpuCap(Path.of("/sys/fs/cgroup"));
     private final Map<String, QemuMachine> machines = new ConcurrentHashMap<>();
+    private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
     private final List<Consumer<MachineExit>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicLong sequence = new AtomicLong();
 
@@ -154,17 +155,25 @@ public final class QemuHypervisor implements Hypervisor {
         Path ram = null;
         boolean restored = false;
         try {
-            files.restoreDisks(spec, state);
             long t0 = System.nanoTime();
-            process = pool.take(command);
-            boolean pooled = process != null;
-            if (pooled) {
-                files.copyRamInto(state, process.paths().ram());
+            String source = "prepared";
+            Prepared ahead = prepared.remove(spec.name());
+            if (ahead != null && ahead.state().equals(state) && ahead.fingerprint().equals(command.fingerprint())
+                    && ahead.process().isAlive()) {
+                process = ahead.process();
             } else {
-                Path directory = files.machineDirectory(spec.name());
-                ram = directory.resolve("ram-" + sequence.incrementAndGet());
-                files.copyRamTo(state, ram);
-                process = launch(command, directory, true, ram);
+                discard(ahead);
+                files.restoreDisks(spec, state);
+                process = pool.take(command);
+                source = process != null ? "pool" : "new";
+                if (process != null) {
+                    files.copyRamInto(state, process.paths().ram());
+                } else {
+                    Path directory = files.machineDirectory(spec.name());
+                    ram = directory.resolve("ram-" + sequence.incrementAndGet());
+                    files.copyRamTo(state, ram);
+                    process = launch(command, directory, true, ram);
+                }
             }
             long started = System.nanoTime();
             QmpClient qmp = process.qmp();
@@ -181,7 +190,7 @@ public final class QemuHypervisor implements Hypervisor {
             long ready = System.nanoTime();
             machine.wakeSteps(new QemuMachine.WakeSteps(Duration.ofNanos(started - t0),
                     Duration.ofNanos(loaded - started), Duration.ofNanos(running - loaded),
-                    Duration.ofNanos(ready - running), pooled));
+                    Duration.ofNanos(ready - running), source));
             pool.fill(command);
             restored = true;
             LOG.info("{} restored in {} ms ({})", machine, (ready - t0) / 1_000_000, machine.wakeSteps());
@@ -197,6 +206,38 @@ public final class QemuHypervisor implements Hypervisor {
             if (!restored && ram != null) {
                 files.deleteQuietly(ram);
             }
+        }
+    }
+
+    /**
+     * Starts, ahead of an expected wake, the process that {@link #restore} of this
+     * {@code state} as {@code spec} will then use, with the RAM copied and disks in place:
+     * only loading the device state and {@code cont} are left on the wake path. A restore of
+     * another state discards it; so does the next prepare of the same name.
+     */
+    @Override
+    public void prepare(VmSpec spec, SavedState state) {
+        QemuCommand command = command(spec);
+        StateFiles.requireCompatible(spec.name(), state, qemu.version(), command.fingerprint());
+        spec.requireFiles();
+        StateFiles.stream(spec.name(), state, command.fileBackedRam());
+        Path ram = null;
+        try {
+            files.restoreDisks(spec, state);
+            Path directory = files.machineDirectory(spec.name());
+            ram = directory.resolve("ram-" + sequence.incrementAndGet());
+            files.copyRamTo(state, ram);
+            QemuProcess process = launch(command, directory, true, ram);
+            discard(prepared.put(spec.name(), new Prepared(state, command.fingerprint(), process)));
+        } catch (IOException | QmpException e) {
+            if (ram != null) {
+                files.deleteQuietly(ram);
+            }
+            throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "cannot prepare a restore: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "interrupted while preparing", e);
         }
     }
 
@@ -256,7 +297,24 @@ public final class QemuHypervisor implements Hypervisor {
     @Override
     public void close() {
         pool.close();
+        prepared.keySet().forEach(name -> discard(prepared.remove(name)));
         machines.values().forEach(this::stop);
+    }
+
+    /** A process started by {@link #prepare} for one state. */
+    private record Prepared(SavedState state, String fingerprint, QemuProcess process) {
+    }
+
+    private void discard(Prepared ahead) {
+        if (ahead == null) {
+            return;
+        }
+        try {
+            ahead.process().kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        files.deleteRam(ahead.process());
     }
 
     private QemuCommand command(VmSpec spec) {
