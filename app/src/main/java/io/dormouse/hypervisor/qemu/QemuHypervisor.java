@@ -58,17 +58,27 @@ public final class QemuHypervisor implements Hypervisor {
 
     /**
      * A driver for {@code settings}: finds the QEMU version and, for {@code AUTO}, probes
-     * whether KVM really runs a guest (a few seconds at most).
+     * whether KVM really runs a guest (boots the probe kernel; 10 s at most).
      */
     public static QemuHypervisor create(QemuSettings settings) throws IOException, InterruptedException {
         QemuInstallation qemu = QemuInstallation.find(settings.binary());
         String accel = switch (settings.acceleration()) {
             case TCG -> "tcg";
             case KVM -> "kvm";
-            case AUTO -> AccelerationProbe.runs(qemu.binary(), "kvm", Duration.ofSeconds(3)) ? "kvm" : "tcg";
+            case AUTO -> kvmWorks(qemu, settings) ? "kvm" : "tcg";
         };
         LOG.info("QEMU {} at {}, accelerator {} ({})", qemu.version(), qemu.binary(), accel, settings.acceleration());
         return new QemuHypervisor(settings, qemu, accel);
+    }
+
+    private static boolean kvmWorks(QemuInstallation qemu, QemuSettings settings) throws InterruptedException {
+        if (settings.probeKernel() == null || !Files.isReadable(settings.probeKernel())) {
+            LOG.info("acceleration auto: no probe kernel ({}) to try KVM with, using TCG", settings.probeKernel());
+            return false;
+        }
+        boolean works = AccelerationProbe.runs(qemu.binary(), "kvm", settings.probeKernel(), Duration.ofSeconds(10));
+        LOG.info("acceleration auto: a probe guest {} under KVM", works ? "ran" : "did not run");
+        return works;
     }
 
     /** {@code kvm} or {@code tcg}: what this driver runs guests with. */

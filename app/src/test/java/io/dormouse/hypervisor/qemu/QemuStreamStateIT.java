@@ -66,9 +66,18 @@ class QemuStreamStateIT {
     }
 
     @Test
-    void probesThatTcgRunsGuestCode() throws Exception {
-        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "tcg", Duration.ofSeconds(10))).isTrue();
-        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "no-such-accel", Duration.ofSeconds(10))).isFalse();
+    void probesWhetherAKernelRunsUnderAnAccelerator() throws Exception {
+        Path kernel = GuestImage.directory().resolve("vmlinuz");
+        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "tcg", kernel, Duration.ofSeconds(30))).isTrue();
+        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "no-such-accel", kernel, Duration.ofSeconds(10)))
+                .isFalse();
+    }
+
+    @Test
+    void autoFallsBackToTcgWithoutAProbeKernel() throws Exception {
+        try (QemuHypervisor qemu = QemuHypervisor.create(QemuSettings.defaults(dir.resolve("auto")))) {
+            assertThat(qemu.accelerator()).isEqualTo("tcg");
+        }
     }
 
     private static long count(Machine m) throws Exception {
