@@ -58,6 +58,13 @@ class QemuStreamStateIT {
             ResizeResult resized = qemu.resize(back, new Resize(java.util.OptionalInt.of(50),
                     java.util.OptionalInt.of(96)));
             assertThat(resized.cpu()).isNotInstanceOf(ResizeResult.Unchanged.class);
+            if (resized.cpu() instanceof ResizeResult.Applied applied) {
+                Path procs = applied.how().startsWith("cgroup v2")
+                        ? Path.of("/sys/fs/cgroup/dormouse-stream/cgroup.procs")
+                        : Path.of("/sys/fs/cgroup/cpu/dormouse/stream/cgroup.procs");
+                assertThat(Files.readAllLines(procs)).as(applied.how())
+                        .contains(Long.toString(((QemuMachine) back).pid()));
+            }
             // the demo guest has no virtio_balloon driver: the driver must say so, not claim success
             assertThat(resized.memory()).isInstanceOfSatisfying(ResizeResult.Unsupported.class,
                     u -> assertThat(u.why()).contains("96 MiB"));
