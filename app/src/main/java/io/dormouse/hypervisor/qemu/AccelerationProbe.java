@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Finds out whether a Linux guest really runs under an accelerator: boots {@code kernel}
@@ -18,7 +20,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class AccelerationProbe {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AccelerationProbe.class);
+
     private AccelerationProbe() {
+    }
+
+    /** For {@code AUTO}: true when {@code kernel} runs under KVM; false without a kernel to try. */
+    static boolean kvmRuns(String binary, Path kernel) throws InterruptedException {
+        if (kernel == null || !Files.isReadable(kernel)) {
+            LOG.info("acceleration auto: no probe kernel ({}) to try KVM with, using TCG", kernel);
+            return false;
+        }
+        boolean works = runs(binary, "kvm", kernel, Duration.ofSeconds(10));
+        LOG.info("acceleration auto: a probe guest {} under KVM", works ? "ran" : "did not run");
+        return works;
     }
 
     /** True when the kernel runs to its panic under {@code accel} within {@code timeout}. */

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +41,10 @@ public final class QemuHypervisor implements Hypervisor {
     private final String accel;
     private final LoopbackAddresses addresses;
     private final StateFiles files;
-    private final ProcessPool pool;
+    private final RestoreProcesses processes;
     private final CpuCap cpuCap = new CpuCap(Path.of("/sys/fs/cgroup"));
     private final Map<String, QemuMachine> machines = new ConcurrentHashMap<>();
-    private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
     private final List<Consumer<MachineExit>> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong sequence = new AtomicLong();
 
     private QemuHypervisor(QemuSettings settings, QemuInstallation qemu, String accel) throws IOException {
         this.settings = settings;
@@ -53,7 +52,7 @@ public final class QemuHypervisor implements Hypervisor {
         this.accel = accel;
         this.addresses = new LoopbackAddresses(settings.addressOctet());
         this.files = new StateFiles(settings.dataDir());
-        this.pool = new ProcessPool(settings.poolSize(), this::launchSpare);
+        this.processes = new RestoreProcesses(qemu.binary(), files, settings);
     }
 
     /**
@@ -65,20 +64,10 @@ public final class QemuHypervisor implements Hypervisor {
         String accel = switch (settings.acceleration()) {
             case TCG -> "tcg";
             case KVM -> "kvm";
-            case AUTO -> kvmWorks(qemu, settings) ? "kvm" : "tcg";
+            case AUTO -> AccelerationProbe.kvmRuns(qemu.binary(), settings.probeKernel()) ? "kvm" : "tcg";
         };
         LOG.info("QEMU {} at {}, accelerator {} ({})", qemu.version(), qemu.binary(), accel, settings.acceleration());
         return new QemuHypervisor(settings, qemu, accel);
-    }
-
-    private static boolean kvmWorks(QemuInstallation qemu, QemuSettings settings) throws InterruptedException {
-        if (settings.probeKernel() == null || !Files.isReadable(settings.probeKernel())) {
-            LOG.info("acceleration auto: no probe kernel ({}) to try KVM with, using TCG", settings.probeKernel());
-            return false;
-        }
-        boolean works = AccelerationProbe.runs(qemu.binary(), "kvm", settings.probeKernel(), Duration.ofSeconds(10));
-        LOG.info("acceleration auto: a probe guest {} under KVM", works ? "ran" : "did not run");
-        return works;
     }
 
     /** {@code kvm} or {@code tcg}: what this driver runs guests with. */
@@ -100,9 +89,9 @@ public final class QemuHypervisor implements Hypervisor {
         QemuProcess process = null;
         try {
             files.createOverlays(spec);
-            process = launch(command, files.machineDirectory(spec.name()), false);
+            process = processes.launch(command, files.machineDirectory(spec.name()), false);
             QemuMachine machine = register(spec, address, process, command);
-            forward(machine.process(), spec, address);
+            machine.process().forward(spec, address, settings.qmpTimeout());
             ReadinessProbe.await(spec.name(), address, spec.readiness(), process::isAlive);
             return machine;
         } catch (IOException | QmpException e) {
@@ -119,8 +108,7 @@ public final class QemuHypervisor implements Hypervisor {
     public SavedState hibernate(Machine machine, Path directory) {
         QemuMachine m = running(machine);
         boolean fileRam = m.command().fileBackedRam();
-        try {
-            Files.createDirectories(directory);
+        return saving(m, directory, () -> {
             Duration paused = saveDevices(m, directory.resolve(fileRam ? "devices" : "state"), fileRam);
             m.expectEnd(MachineExit.Reason.HIBERNATED);
             quit(m);
@@ -129,22 +117,27 @@ public final class QemuHypervisor implements Hypervisor {
             LOG.info("{} hibernated into {}: paused {} ms, {} bytes", m, directory, paused.toMillis(),
                     state.totalBytes());
             return state;
-        } catch (IOException | QmpException | Migration.MigrationFailed e) {
-            throw saveFailed(m, directory, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw saveFailed(m, directory, e);
-        }
+        });
     }
 
     @Override
     public SavedState checkpoint(Machine machine, Path directory) {
         QemuMachine m = running(machine);
+        return saving(m, directory, () -> m.command().fileBackedRam()
+                ? Checkpoints.pauseAndCopy(m, directory, files, settings, qemu.version())
+                : Checkpoints.background(m, directory, files, settings, qemu.version()));
+    }
+
+    /** The steps of a save, which may fail on I/O, QMP or the migration. */
+    private interface SaveSteps {
+        SavedState run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code steps} into {@code directory}; any failure becomes {@code SAVE_FAILED} (see saveFailed). */
+    private SavedState saving(QemuMachine m, Path directory, SaveSteps steps) {
         try {
             Files.createDirectories(directory);
-            return m.command().fileBackedRam()
-                    ? Checkpoints.pauseAndCopy(m, directory, files, settings, qemu.version())
-                    : Checkpoints.background(m, directory, files, settings, qemu.version());
+            return steps.run();
         } catch (IOException | QmpException | Migration.MigrationFailed e) {
             throw saveFailed(m, directory, e);
         } catch (InterruptedException e) {
@@ -162,33 +155,14 @@ public final class QemuHypervisor implements Hypervisor {
         StateFiles.Stream stream = StateFiles.stream(spec.name(), state, command.fileBackedRam());
         InetAddress address = address(spec);
         QemuProcess process = null;
-        Path ram = null;
-        boolean restored = false;
         try {
             long t0 = System.nanoTime();
-            String source = "prepared";
-            Prepared ahead = prepared.remove(spec.name());
-            if (ahead != null && ahead.state().equals(state) && ahead.fingerprint().equals(command.fingerprint())
-                    && ahead.process().isAlive()) {
-                process = ahead.process();
-            } else {
-                discard(ahead);
-                files.restoreDisks(spec, state);
-                process = pool.take(command);
-                source = process != null ? "pool" : "new";
-                if (process != null) {
-                    files.copyRamInto(state, process.paths().ram());
-                } else {
-                    Path directory = files.machineDirectory(spec.name());
-                    ram = directory.resolve("ram-" + sequence.incrementAndGet());
-                    files.copyRamTo(state, ram);
-                    process = launch(command, directory, true, ram);
-                }
-            }
+            RestoreProcesses.Acquired acquired = processes.acquire(spec, command, state);
+            process = acquired.process();
             long started = System.nanoTime();
             QmpClient qmp = process.qmp();
             Migration.capabilities(qmp, capabilities(command.fileBackedRam()), settings.qmpTimeout());
-            forward(process, spec, address);
+            process.forward(spec, address, settings.qmpTimeout());
             qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + QemuCommand.shellWord(stream.file())),
                     settings.qmpTimeout());
             Migration.await(process, settings.saveTimeout());
@@ -200,9 +174,8 @@ public final class QemuHypervisor implements Hypervisor {
             long ready = System.nanoTime();
             machine.wakeSteps(new QemuMachine.WakeSteps(Duration.ofNanos(started - t0),
                     Duration.ofNanos(loaded - started), Duration.ofNanos(running - loaded),
-                    Duration.ofNanos(ready - running), source));
-            pool.fill(command);
-            restored = true;
+                    Duration.ofNanos(ready - running), acquired.source()));
+            processes.refill(command);
             LOG.info("{} restored in {} ms ({})", machine, (ready - t0) / 1_000_000, machine.wakeSteps());
             return machine;
         } catch (IOException | QmpException | Migration.MigrationFailed e) {
@@ -212,10 +185,6 @@ public final class QemuHypervisor implements Hypervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(Kind.RESTORE_FAILED, spec, address, process, "interrupted while restoring", e);
-        } finally {
-            if (!restored && ram != null) {
-                files.deleteQuietly(ram);
-            }
         }
     }
 
@@ -231,18 +200,9 @@ public final class QemuHypervisor implements Hypervisor {
         StateFiles.requireCompatible(spec.name(), state, qemu.version(), command.fingerprint());
         spec.requireFiles();
         StateFiles.stream(spec.name(), state, command.fileBackedRam());
-        Path ram = null;
         try {
-            files.restoreDisks(spec, state);
-            Path directory = files.machineDirectory(spec.name());
-            ram = directory.resolve("ram-" + sequence.incrementAndGet());
-            files.copyRamTo(state, ram);
-            QemuProcess process = launch(command, directory, true, ram);
-            discard(prepared.put(spec.name(), new Prepared(state, command.fingerprint(), process)));
+            processes.prepare(spec, command, state);
         } catch (IOException | QmpException e) {
-            if (ram != null) {
-                files.deleteQuietly(ram);
-            }
             throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "cannot prepare a restore: "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -301,51 +261,17 @@ public final class QemuHypervisor implements Hypervisor {
 
     /** Waits until the pool holds its pre-started processes for {@code spec}'s shape; false on timeout. */
     public boolean awaitPool(VmSpec spec, Duration timeout) throws InterruptedException {
-        return pool.awaitFilled(command(spec), timeout);
+        return processes.awaitPool(command(spec), timeout);
     }
 
     @Override
     public void close() {
-        pool.close();
-        prepared.keySet().forEach(name -> discard(prepared.remove(name)));
+        processes.close();
         machines.values().forEach(this::stop);
-    }
-
-    /** A process started by {@link #prepare} for one state. */
-    private record Prepared(SavedState state, String fingerprint, QemuProcess process) {
-    }
-
-    private void discard(Prepared ahead) {
-        if (ahead == null) {
-            return;
-        }
-        try {
-            ahead.process().kill();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        files.deleteRam(ahead.process());
     }
 
     private QemuCommand command(VmSpec spec) {
         return new QemuCommand(spec, accel, settings.fileBackedRam() && spec.fileBackedRam());
-    }
-
-    private QemuProcess launch(QemuCommand command, Path directory, boolean incoming)
-            throws IOException, InterruptedException {
-        return launch(command, directory, incoming, directory.resolve("ram-" + sequence.incrementAndGet()));
-    }
-
-    private QemuProcess launch(QemuCommand command, Path directory, boolean incoming, Path ram)
-            throws IOException, InterruptedException {
-        QemuCommand.Paths paths = new QemuCommand.Paths(ram, directory.resolve("console.log"),
-                files.qmpSocket(sequence.incrementAndGet()));
-        return QemuProcess.launch(command.arguments(qemu.binary(), paths, incoming), directory, paths,
-                settings.qmpTimeout());
-    }
-
-    private QemuProcess launchSpare(QemuCommand command) throws IOException, InterruptedException {
-        return launch(command, files.poolDirectory(sequence.incrementAndGet()), true);
     }
 
     private Map<String, Boolean> capabilities(boolean fileRam) {
@@ -361,19 +287,6 @@ public final class QemuHypervisor implements Hypervisor {
         qmp.execute("migrate", Map.of("uri", "exec:cat > " + QemuCommand.shellWord(stream)), settings.qmpTimeout());
         Migration.await(m.process(), settings.saveTimeout());
         return Duration.ofNanos(System.nanoTime() - t0);
-    }
-
-    /** Forwards each declared port from {@code address} (host port = guest port) with HMP hostfwd_add. */
-    private void forward(QemuProcess process, VmSpec spec, InetAddress address) throws InterruptedException {
-        for (int port : spec.ports()) {
-            String rule = "tcp:" + address.getHostAddress() + ":" + port + "-:" + port;
-            String said = process.qmp().execute("human-monitor-command",
-                    Map.of("command-line", "hostfwd_add n0 " + rule), settings.qmpTimeout()).asText();
-            if (!said.isBlank()) {
-                throw new HypervisorException(Kind.START_FAILED, spec.name(),
-                        "cannot forward " + rule + ": " + said.strip());
-            }
-        }
     }
 
     private void quit(QemuMachine m) throws InterruptedException {
@@ -427,19 +340,26 @@ public final class QemuHypervisor implements Hypervisor {
 
     private HypervisorException failed(Kind kind, VmSpec spec, InetAddress address, QemuProcess process,
                                        String message, Exception cause) {
-        QemuMachine registered = machines.get(spec.name());
+        QemuMachine found = machines.get(spec.name());
+        QemuMachine registered = found != null && found.process() == process ? found : null;
         String detail = "";
         if (process != null) {
-            if (registered != null && registered.process() == process) {
+            if (registered != null) {
                 registered.expectEnd(MachineExit.Reason.CRASHED);
             }
             boolean died = !process.isAlive();
             try {
                 process.kill();
+                if (registered != null) {
+                    // the exit handler releases what the machine held: let it finish before the caller looks
+                    registered.exit().get(settings.qmpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("{}: its end was not reported within {}", registered, settings.qmpTimeout());
             }
-            if (registered == null || registered.process() != process) {
+            if (registered == null) {
                 files.deleteRam(process);
                 addresses.release(address);
             }
