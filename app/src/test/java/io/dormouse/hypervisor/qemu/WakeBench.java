@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The wake path of the demo guest under TCG, step by step, without and with a pre-started
- * process, and the guest pause during hibernation. Prints a markdown table (for bench/wake).
+ * The wake path of the demo guest under TCG, step by step: a new process, one from the pool,
+ * one prepared for the state; and the guest pause during hibernation. Prints a markdown table (for bench/wake).
  * Usage: WakeBench GUEST-IMAGE-DIR WORK-DIR RUNS
  */
 public final class WakeBench {
@@ -28,20 +28,26 @@ public final class WakeBench {
         int runs = Integer.parseInt(args[2]);
         VmSpec spec = VmSpec.kernel("bench", 128, image.resolve("vmlinuz"), image.resolve("initrd.img"),
                 "console=ttyS0 quiet", 80);
-        Map<String, List<Duration>> plain = measure(spec, work.resolve("plain"), runs, 0);
-        Map<String, List<Duration>> pooled = measure(spec, work.resolve("pooled"), runs, 1);
-        System.out.println("| step | no pool p50 ms | no pool p90 ms | pool p50 ms | pool p90 ms |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        Map<String, List<Duration>> plain = measure(spec, work.resolve("plain"), runs, Mode.NEW);
+        Map<String, List<Duration>> pooled = measure(spec, work.resolve("pooled"), runs, Mode.POOL);
+        Map<String, List<Duration>> ready = measure(spec, work.resolve("prepared"), runs, Mode.PREPARED);
+        System.out.println("| step | new process p50 ms | p90 ms | pool p50 ms | p90 ms | prepared p50 ms | p90 ms |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
         for (String step : plain.keySet()) {
-            System.out.printf("| %s | %s | %s | %s | %s |%n", step, ms(plain.get(step), 50), ms(plain.get(step), 90),
-                    ms(pooled.get(step), 50), ms(pooled.get(step), 90));
+            System.out.printf("| %s | %s | %s | %s | %s | %s | %s |%n", step, ms(plain.get(step), 50),
+                    ms(plain.get(step), 90), ms(pooled.get(step), 50), ms(pooled.get(step), 90),
+                    ms(ready.get(step), 50), ms(ready.get(step), 90));
         }
     }
 
-    private static Map<String, List<Duration>> measure(VmSpec spec, Path dir, int runs, int poolSize)
+    /** Where the restoring process comes from. */
+    private enum Mode { NEW, POOL, PREPARED }
+
+    private static Map<String, List<Duration>> measure(VmSpec spec, Path dir, int runs, Mode mode)
             throws Exception {
+        int poolSize = mode == Mode.POOL ? 1 : 0;
         Map<String, List<Duration>> steps = new LinkedHashMap<>();
-        for (String step : List.of("process start (or take from pool)", "migrate-incoming to completed", "cont",
+        for (String step : List.of("process start, or take, and RAM copy", "migrate-incoming to completed", "cont",
                 "cont to first HTTP answer", "restore total (to first answer)", "guest pause while hibernating")) {
             steps.put(step, new ArrayList<>());
         }
@@ -51,8 +57,11 @@ public final class WakeBench {
             Machine machine = qemu.start(spec);
             for (int run = 0; run < runs; run++) {
                 SavedState state = qemu.hibernate(machine, dir.resolve("state-" + run));
-                if (poolSize > 0 && !qemu.awaitPool(spec, Duration.ofSeconds(30))) {
+                if (mode == Mode.POOL && !qemu.awaitPool(spec, Duration.ofSeconds(30))) {
                     throw new IllegalStateException("the pool did not fill within 30 s");
+                }
+                if (mode == Mode.PREPARED) {
+                    qemu.prepare(spec, state);
                 }
                 // the guest re-translates its code after each wake: let the machine settle between runs
                 Thread.sleep(300);
@@ -65,7 +74,7 @@ public final class WakeBench {
                 for (List<Duration> list : steps.values()) {
                     list.add(values.get(i++));
                 }
-                System.err.println((poolSize > 0 ? "pool" : "no pool") + " run " + (run + 1) + "/" + runs + ": "
+                System.err.println(mode + " run " + (run + 1) + "/" + runs + ": "
                         + wake + ", paused " + state.pausedFor().toMillis() + " ms");
                 deleteTree(dir.resolve("state-" + run));
             }
