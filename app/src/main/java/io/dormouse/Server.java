@@ -6,6 +6,7 @@ import io.dormouse.api.EventRoutes;
 import io.dormouse.api.FleetRoutes;
 import io.dormouse.api.ForecastRoutes;
 import io.dormouse.api.SeriesRoutes;
+import io.dormouse.api.SnapshotRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
@@ -67,6 +68,8 @@ public final class Server implements AutoCloseable {
         LocalHost.register(store.hosts());
         StoredNames names = new StoredNames(store);
         parts.add(names);
+        SnapshotBackend snapshots = SnapshotBackend.open(config.snapshot(), dataDir, System.getenv(), InstantSource.system());
+        parts.add(snapshots);
         dns = DnsServer.start(DnsSettings.from(config.dns()), names,
                 vm -> CompletableFuture.completedFuture(new WakeResult.Failed(
                         "waking VMs needs the VM manager, which this version does not have yet")),
@@ -77,7 +80,8 @@ public final class Server implements AutoCloseable {
         versionInfo.put("java", Runtime.version().toString());
         versionInfo.put("startedAt", Instant.now().toString());
         api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
-                List.of(new FleetRoutes(store), new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store)));
+                List.of(new FleetRoutes(store), new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
+                        new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace())));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

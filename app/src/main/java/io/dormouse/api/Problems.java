@@ -1,6 +1,8 @@
 package io.dormouse.api;
 
+import io.dormouse.blob.BlobException;
 import io.dormouse.forecast.ForecastException;
+import io.dormouse.snapshot.SnapshotException;
 import io.dormouse.state.StateException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,18 @@ final class Problems {
                 case UNAVAILABLE -> Problem.of(503, "database-unavailable", "State database unavailable", state.getMessage());
                 case INVALID_SETTINGS, MIGRATION_FAILED, FAILED ->
                         Problem.of(500, "database-failed", "State database failed", state.getMessage());
+            };
+            case SnapshotException snapshot -> switch (snapshot.kind()) {
+                case NOT_FOUND -> Problem.of(404, "not-found", "Not found", snapshot.getMessage());
+                case INVALID -> Problem.of(400, "bad-request", "Bad request", snapshot.getMessage());
+                case CORRUPT -> Problem.of(422, "snapshot-corrupt", "Snapshot data failed verification", snapshot.getMessage());
+                case WRONG_KEY -> Problem.of(500, "snapshot-key", "Snapshot store key mismatch", snapshot.getMessage());
+                case FAILED -> Problem.of(503, "snapshot-store-failed", "Snapshot store failed", snapshot.getMessage());
+            };
+            case BlobException blob -> switch (blob.kind()) {
+                case NOT_FOUND -> Problem.of(404, "not-found", "Not found", blob.getMessage());
+                case INVALID -> Problem.of(400, "bad-request", "Bad request", blob.getMessage());
+                case FAILED -> Problem.of(503, "snapshot-store-failed", "Snapshot store failed", blob.getMessage());
             };
             case ForecastException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
             case IllegalArgumentException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());

@@ -1,5 +1,6 @@
 package io.dormouse.blob;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -33,6 +34,12 @@ public interface BlobStore extends AutoCloseable {
 
     /** Removes the object; false when there was none. */
     boolean delete(String key);
+
+    /**
+     * Removes what writes that never finished left behind (a writer killed half-way) and that
+     * started before {@code before}: temporary files, incomplete multipart uploads. Returns how many.
+     */
+    int removeUnfinished(Instant before);
 
     @Override
     void close();

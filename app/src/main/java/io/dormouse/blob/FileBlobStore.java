@@ -11,6 +11,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -142,6 +143,22 @@ public final class FileBlobStore implements BlobStore {
         }
         found.sort(Comparator.comparing(BlobInfo::key));
         return found;
+    }
+
+    @Override
+    public int removeUnfinished(Instant before) {
+        int removed = 0;
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().startsWith(TEMP_PREFIX) && Files.isRegularFile(file)
+                        && Files.getLastModifiedTime(file).toInstant().isBefore(before)) {
+                    removed += Files.deleteIfExists(file) ? 1 : 0;
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new BlobException(BlobException.Kind.FAILED, name + ": removing unfinished writes failed (" + e + ")", e);
+        }
+        return removed;
     }
 
     @Override

@@ -1,23 +1,32 @@
 package io.dormouse.blob;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Objects in an S3 bucket (AWS or any S3 API server), addressed path-style so that endpoints
- * without wildcard DNS work. S3 makes each PUT atomic and durable once it is acknowledged.
+ * without wildcard DNS work. S3 makes each PUT atomic and durable once it is acknowledged; so
+ * does a multipart upload once completed, which large objects use. Checksums are sent and checked
+ * only where the API requires them: many S3 servers other than AWS reject the SDK's default
+ * trailing CRC checksums.
  */
 public final class S3BlobStore implements BlobStore {
 
@@ -25,11 +34,13 @@ public final class S3BlobStore implements BlobStore {
     private final String bucket;
     private final String prefix;
     private final String name;
+    private final long multipartThreshold;
 
     private S3BlobStore(S3Client s3, S3Settings settings) {
         this.s3 = s3;
         this.bucket = settings.bucket();
         this.prefix = settings.prefix();
+        this.multipartThreshold = settings.multipartThreshold();
         this.name = "S3 blob store " + (settings.endpoint() == null ? "" : settings.endpoint() + " ")
                 + "bucket " + bucket + (prefix.isEmpty() ? "" : " prefix " + prefix);
     }
@@ -40,6 +51,8 @@ public final class S3BlobStore implements BlobStore {
                 .httpClient(UrlConnectionHttpClient.create())
                 .region(Region.of(settings.region()))
                 .forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .credentialsProvider(StaticCredentialsProvider.create(
                         AwsBasicCredentials.create(settings.accessKey(), settings.secretKey())));
         if (settings.endpoint() != null) {
@@ -51,7 +64,41 @@ public final class S3BlobStore implements BlobStore {
     @Override
     public void put(String key, byte[] content) {
         String object = object(key);
+        if (content.length > multipartThreshold) {
+            call("writing", key, () -> putInParts(object, content));
+            return;
+        }
         call("writing", key, () -> s3.putObject(r -> r.bucket(bucket).key(object), RequestBody.fromBytes(content)));
+    }
+
+    /** A multipart upload: parts of the threshold's size, the object visible only once completed. */
+    private Void putInParts(String object, byte[] content) {
+        String upload = s3.createMultipartUpload(r -> r.bucket(bucket).key(object)).uploadId();
+        try {
+            List<CompletedPart> parts = new ArrayList<>();
+            int partSize = Math.toIntExact(multipartThreshold);
+            for (int offset = 0, number = 1; offset < content.length; offset += partSize, number++) {
+                int length = Math.min(partSize, content.length - offset);
+                int part = number;
+                String etag = s3.uploadPart(r -> r.bucket(bucket).key(object).uploadId(upload).partNumber(part)
+                        .contentLength((long) length), RequestBody.fromBytes(slice(content, offset, length))).eTag();
+                parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
+            }
+            s3.completeMultipartUpload(r -> r.bucket(bucket).key(object).uploadId(upload)
+                    .multipartUpload(m -> m.parts(parts)));
+            return null;
+        } catch (RuntimeException e) {
+            try {
+                s3.abortMultipartUpload(r -> r.bucket(bucket).key(object).uploadId(upload));
+            } catch (SdkException abort) {
+                e.addSuppressed(abort);
+            }
+            throw e;
+        }
+    }
+
+    private static byte[] slice(byte[] content, int offset, int length) {
+        return offset == 0 && length == content.length ? content : Arrays.copyOfRange(content, offset, offset + length);
     }
 
     @Override
@@ -132,6 +179,20 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
+    public int removeUnfinished(Instant before) {
+        return call("aborting unfinished uploads under", prefix.isEmpty() ? "/" : prefix, () -> {
+            int aborted = 0;
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket).prefix(prefix)).uploads()) {
+                if (upload.initiated().isBefore(before)) {
+                    s3.abortMultipartUpload(r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+                    aborted++;
+                }
+            }
+            return aborted;
+        });
+    }
+
+    @Override
     public void close() {
         s3.close();
     }
@@ -151,6 +212,10 @@ public final class S3BlobStore implements BlobStore {
         } catch (NoSuchKeyException e) {
             throw new BlobException(BlobException.Kind.NOT_FOUND, name + ": no object '" + key + "'");
         } catch (S3Exception e) {
+            if (e.awsErrorDetails() != null && "NoSuchBucket".equals(e.awsErrorDetails().errorCode())) {
+                throw new BlobException(BlobException.Kind.FAILED, name + ": " + action + " '" + key
+                        + "' failed: the bucket does not exist (HTTP 404 NoSuchBucket); create it or correct the bucket name", e);
+            }
             if (e.statusCode() == 404) {
                 throw new BlobException(BlobException.Kind.NOT_FOUND, name + ": no object '" + key + "'");
             }

@@ -12,8 +12,14 @@ import java.net.URI;
  * @param prefix    key prefix inside the bucket ({@code ""} or ending in '/'), so stores can share a bucket
  * @param accessKey static access key id
  * @param secretKey static secret access key
+ * @param multipartThreshold objects larger than this are uploaded in parts of this size (at least 5 MiB, S3's
+ *                           smallest part)
  */
-public record S3Settings(URI endpoint, String region, String bucket, String prefix, String accessKey, String secretKey) {
+public record S3Settings(URI endpoint, String region, String bucket, String prefix, String accessKey, String secretKey,
+                         long multipartThreshold) {
+
+    public static final long DEFAULT_MULTIPART_THRESHOLD = 32L << 20;
+    static final long MIN_PART = 5L << 20;
 
     public S3Settings {
         if (endpoint != null && !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
@@ -27,13 +33,21 @@ public record S3Settings(URI endpoint, String region, String bucket, String pref
             throw new IllegalArgumentException("prefix must be empty or end in '/' (and not start with one), got "
                     + (prefix == null ? "null" : "'" + prefix + "'"));
         }
+        if (multipartThreshold < MIN_PART) {
+            throw new IllegalArgumentException("multipartThreshold must be at least " + MIN_PART
+                    + " bytes (S3's smallest part), got " + multipartThreshold);
+        }
+    }
+
+    public S3Settings(URI endpoint, String region, String bucket, String prefix, String accessKey, String secretKey) {
+        this(endpoint, region, bucket, prefix, accessKey, secretKey, DEFAULT_MULTIPART_THRESHOLD);
     }
 
     @Override
     public String toString() {
         // the secret stays out of logs and error messages
         return "S3Settings[endpoint=" + endpoint + ", region=" + region + ", bucket=" + bucket + ", prefix=" + prefix
-                + ", accessKey=" + accessKey + ", secretKey=****]";
+                + ", accessKey=" + accessKey + ", secretKey=****, multipartThreshold=" + multipartThreshold + "]";
     }
 
     private static void require(String field, String value) {

@@ -1,11 +1,18 @@
 package io.dormouse.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code dormouse snapshot}: a VM's saved state versions. */
-@Command(name = "snapshot", mixinStandardHelpOptions = true, description = "Lists a VM's snapshot versions.",
-        subcommands = SnapshotCommand.List.class)
+/** {@code dormouse snapshot}: a VM's saved state versions, their verification, and garbage collection. */
+@Command(name = "snapshot", mixinStandardHelpOptions = true,
+        description = "Lists, verifies and collects snapshot versions.",
+        subcommands = {SnapshotCommand.List.class, SnapshotCommand.Verify.class, SnapshotCommand.Gc.class})
 final class SnapshotCommand extends GroupCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the snapshot versions of a VM.")
@@ -21,6 +28,76 @@ final class SnapshotCommand extends GroupCommand {
         @Override
         String[] columns() {
             return new String[] {"version", "parentVersion", "createdAt", "totalBytes", "newBytes", "location"};
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Reads and checks every chunk of a VM's versions (or of one version).",
+                    "A damaged chunk is named with its pack and offset; the exit code is 3 when any version fails."})
+    static final class Verify implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The VM's name.")
+        String name;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "One version (default: all).")
+        Long version;
+
+        @Override
+        public void run() {
+            String path = VmCommand.path(name) + "/snapshots" + (version == null ? "" : "/" + version) + "/verify";
+            JsonNode results = client.client(Cli.root(spec)).post(path, Map.of());
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json) {
+                Output.json(out, results);
+            } else {
+                Output.table(out, results, "version", "ok", "chunks", "bytes", "holeBytes", "error");
+            }
+            long chunks = 0;
+            long bytes = 0;
+            int failed = 0;
+            for (JsonNode r : results) {
+                chunks += r.path("chunks").asLong();
+                bytes += r.path("bytes").asLong();
+                failed += r.path("ok").asBoolean() ? 0 : 1;
+            }
+            if (!client.json) {
+                out.println("verified " + results.size() + " version(s) of " + name + ": " + chunks + " chunks, "
+                        + bytes + " bytes read" + (failed == 0 ? ", all intact" : ", " + failed + " FAILED"));
+                out.flush();
+            }
+            if (failed > 0) {
+                throw new CliException(Cli.SERVER_ERROR, failed + " version(s) of " + name + " failed verification");
+            }
+        }
+    }
+
+    @Command(name = "gc", mixinStandardHelpOptions = true,
+            description = "Deletes versions the retention policy does not keep, then packs no version needs.")
+    static final class Gc implements Runnable {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        ClientOptions client;
+
+        @Override
+        public void run() {
+            JsonNode report = client.client(Cli.root(spec)).post("/v1/snapshots/gc", Map.of());
+            PrintWriter out = spec.commandLine().getOut();
+            if (client.json) {
+                Output.json(out, report);
+                return;
+            }
+            out.println("deleted " + report.path("deletedVersions").size() + " version(s), "
+                    + report.path("packsDeleted").asInt() + " pack(s); repacked " + report.path("packsRepacked").asInt()
+                    + " into " + report.path("packsWritten").asInt() + "; " + report.path("bytesFreed").asLong()
+                    + " bytes freed; " + report.path("unfinishedRemoved").asInt() + " unfinished write(s) removed");
+            out.flush();
         }
     }
 }

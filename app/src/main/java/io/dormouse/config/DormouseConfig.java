@@ -7,7 +7,8 @@ import java.util.Objects;
  * The whole configuration of a dormouse server: immutable, validated when built, every key
  * with a default (see {@code docs/configuration.md}). Read it with {@link ConfigReader}.
  */
-public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConfig dns, DatabaseConfig database) {
+public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConfig dns, DatabaseConfig database,
+                             SnapshotConfig snapshot) {
 
     public DormouseConfig {
         Objects.requireNonNull(dataDir, "data-dir");
@@ -15,6 +16,7 @@ public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConf
         Objects.requireNonNull(api, "api");
         Objects.requireNonNull(dns, "dns");
         Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(snapshot, "snapshot");
         if (dataDir.toString().isBlank()) {
             throw new IllegalArgumentException("data-dir is empty; expected a directory path such as ./dormouse-data");
         }
@@ -23,6 +25,6 @@ public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConf
     /** The configuration used when no file, variable or flag says otherwise. */
     public static DormouseConfig defaults() {
         return new DormouseConfig(Path.of("dormouse-data"), LogConfig.DEFAULTS, ApiConfig.DEFAULTS,
-                DnsConfig.DEFAULTS, DatabaseConfig.DEFAULTS);
+                DnsConfig.DEFAULTS, DatabaseConfig.DEFAULTS, SnapshotConfig.DEFAULTS);
     }
 }

@@ -117,7 +117,8 @@ final class Collector {
         if (!removed.isEmpty()) {
             index.remove(removed, survivors);
         }
-        return new GcReport(deleted, dead.size(), mostlyDead.size(), repacked.size(), freed);
+        return new GcReport(deleted, dead.size(), mostlyDead.size(), repacked.size(), freed,
+                blobs.removeUnfinished(cutoff));
     }
 
     private long delete(BlobInfo pack, Set<String> removed) {

@@ -12,7 +12,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -112,7 +115,32 @@ final class Restorer {
             }
             holes += part.extents().stream().filter(Manifest.Extent::zero).mapToLong(Manifest.Extent::length).sum();
         }
+        checkPacks(manifest);
         return new Verification(manifest.vm(), manifest.version(), chunks.get(), bytes.get(), holes);
+    }
+
+    /**
+     * Checks every pack the version reads against its name, the SHA-256 of its bytes: damage outside
+     * the records read (header, trailer, other records) would otherwise go unseen until a repack.
+     */
+    private void checkPacks(Manifest manifest) {
+        Set<String> packs = new TreeSet<>();
+        for (Manifest.Part part : manifest.parts()) {
+            for (Manifest.Extent extent : part.extents()) {
+                if (!extent.zero()) {
+                    packs.add(index.find(ChunkId.ofHex(extent.chunk())).packId());
+                }
+            }
+        }
+        for (String packId : packs) {
+            String key = PackFormat.key(packId);
+            String actual = HexFormat.of().formatHex(StoreKey.sha256(blobs.get(key)));
+            if (!actual.equals(packId)) {
+                throw new SnapshotException(SnapshotException.Kind.CORRUPT, "pack " + key + " of VM " + manifest.vm()
+                        + " version " + manifest.version() + " failed verification: its bytes hash to " + actual
+                        + ", not to its name (damaged outside the records this version reads)");
+            }
+        }
     }
 
     /** Sums the bytes done across reading threads and reports them, one report at a time. */

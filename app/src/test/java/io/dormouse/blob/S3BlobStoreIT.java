@@ -3,6 +3,11 @@ package io.dormouse.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,6 +43,52 @@ class S3BlobStoreIT extends BlobStoreContract {
             assertThatThrownBy(() -> store.put("x", bytes("x")))
                     .isInstanceOfSatisfying(BlobException.class, e -> assertThat(e.kind()).isEqualTo(BlobException.Kind.FAILED))
                     .hasMessageContaining("HTTP 403");
+        }
+    }
+
+    @Test
+    void aLargeObjectGoesUpInPartsAndReadsBackWhole() {
+        S3Settings s = server.newBucket("multipart");
+        S3Settings small = new S3Settings(s.endpoint(), s.region(), s.bucket(), "", s.accessKey(), s.secretKey(),
+                S3Settings.MIN_PART);
+        byte[] content = new byte[(int) (2.5 * S3Settings.MIN_PART)];
+        new Random(7).nextBytes(content);
+        try (BlobStore store = S3BlobStore.open(small)) {
+            store.put("packs/big", content);
+
+            assertThat(store.get("packs/big")).isEqualTo(content);
+            assertThat(store.size("packs/big")).isEqualTo(content.length);
+            int across = (int) S3Settings.MIN_PART - 10;
+            assertThat(store.getRange("packs/big", across, 20))
+                    .isEqualTo(Arrays.copyOfRange(content, across, across + 20));
+        }
+    }
+
+    @Test
+    void aMissingBucketIsNamedInTheError() {
+        S3Settings s = server.newBucket("present");
+        S3Settings missing = new S3Settings(s.endpoint(), s.region(), "no-such-bucket", "", s.accessKey(), s.secretKey());
+        try (BlobStore store = S3BlobStore.open(missing)) {
+            assertThatThrownBy(() -> store.put("x", bytes("x")))
+                    .isInstanceOf(BlobException.class)
+                    .hasMessageContaining("bucket no-such-bucket")
+                    .hasMessageContaining("NoSuchBucket");
+        }
+    }
+
+    @Test
+    void anEndpointThatIsDownFailsWithTheAddress() throws Exception {
+        S3Settings s = server.newBucket("down");
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        S3Settings down = new S3Settings(URI.create("http://127.0.0.1:" + closedPort), s.region(), s.bucket(),
+                "", s.accessKey(), s.secretKey());
+        try (BlobStore store = S3BlobStore.open(down)) {
+            assertThatThrownBy(() -> store.put("x", bytes("x")))
+                    .isInstanceOfSatisfying(BlobException.class, e -> assertThat(e.kind()).isEqualTo(BlobException.Kind.FAILED))
+                    .hasMessageContaining("127.0.0.1:" + closedPort);
         }
     }
 

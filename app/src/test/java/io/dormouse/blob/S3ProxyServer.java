@@ -3,10 +3,14 @@ package io.dormouse.blob;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -17,7 +21,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * A real S3 API server (S3Proxy over its in-memory backend) on a free loopback port, with
+ * A real S3 API server (S3Proxy over its file-system backend, in a temporary directory) on a free loopback port, with
  * signature V4 authentication, for tests that talk HTTP to S3. Register it as a static JUnit
  * extension: it starts before the class's tests and stops after them.
  */
@@ -30,12 +34,14 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     private final AtomicInteger buckets = new AtomicInteger();
     private S3Proxy proxy;
     private URI endpoint;
+    private Path root;
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         endpoint = URI.create("http://127.0.0.1:" + freePort());
+        root = Files.createTempDirectory("s3proxy");
         proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
+                .blobStore(new FilesystemNio2BlobStore(root.toString()))
                 .endpoint(endpoint)
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
@@ -53,6 +59,16 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         proxy.stop();
+        try (Stream<Path> files = Files.walk(root)) {
+            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** The directory under which S3Proxy keeps each bucket as a directory of files. */
+    public Path root() {
+        return root;
     }
 
     /** Settings for a new, empty bucket named {@code name-N}. */

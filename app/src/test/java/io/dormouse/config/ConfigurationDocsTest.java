@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** docs/configuration.md documents every key with its real default and environment variable. */
 class ConfigurationDocsTest {
 
-    private static final Pattern ROW = Pattern.compile("^\\| `([a-z.-]+)` \\| `([^`]*)` \\| `(DORMOUSE_[A-Z_]+)` \\|", Pattern.MULTILINE);
+    private static final Pattern ROW = Pattern.compile("^\\| `([a-z0-9.-]+)` \\| `([^`]*)` \\| `(DORMOUSE_[A-Z0-9_]+)` \\|", Pattern.MULTILINE);
 
     @Test
     void everyKeyIsDocumentedWithItsDefault() throws IOException {

@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,6 +170,11 @@ class PackTest {
         @Override
         public List<BlobInfo> list(String prefix) {
             return inner.list(prefix);
+        }
+
+        @Override
+        public int removeUnfinished(Instant before) {
+            return inner.removeUnfinished(before);
         }
 
         @Override
