@@ -72,12 +72,7 @@ public final class Allocator {
             log("placed", demand, held.host, "it kept its room on the host");
             return new Placement.Placed(held.host);
         }
-        if (hosts.values().stream().noneMatch(h -> h.capacity().holds(demand.needs(), h.capacity()))) {
-            String why = "VM " + demand.vm() + " needs " + demand.needs() + ", more than any host has ("
-                    + hosts.values().stream().map(h -> h.name() + ": " + h.capacity()).toList() + ")";
-            LOG.atInfo().addKeyValue("vm", demand.vm()).addKeyValue("decision", "refused").log(why);
-            throw new AllocException(why);
-        }
+        check(demand.vm(), demand.needs());
         boolean ahead = queue.stream().anyMatch(w -> queue.comparator().compare(w, waiter(demand, null)) < 0);
         Optional<String> host = ahead ? Optional.empty() : bestFit(demand.needs());
         if (host.isPresent()) {
@@ -98,6 +93,20 @@ public final class Allocator {
         int position = (int) queue.stream().filter(w -> queue.comparator().compare(w, waiter) <= 0).count();
         log("queued", demand, null, ahead ? "demands of higher rank wait before it" : "no host has room");
         return new Placement.Queued(position, waiter.placed);
+    }
+
+    /**
+     * Admission control: refuses needs that no host could ever hold, whatever runs now.
+     *
+     * @throws AllocException naming the needs and every host's capacity
+     */
+    public synchronized void check(String vm, Resources needs) {
+        if (hosts.values().stream().noneMatch(h -> h.capacity().holds(needs, h.capacity()))) {
+            String why = "VM " + vm + " needs " + needs + ", more than any host has ("
+                    + hosts.values().stream().map(h -> h.name() + ": " + h.capacity()).toList() + ")";
+            LOG.atInfo().addKeyValue("vm", vm).addKeyValue("decision", "refused").log(why);
+            throw new AllocException(why);
+        }
     }
 
     /** Frees the VM's room, then serves the restore queue in order. */

@@ -76,13 +76,24 @@ public final class VmRecords {
      *                        and decide again), {@link StateException.Kind#NOT_FOUND} when the VM is gone
      */
     public VmRecord updateState(VmRecord current, String state) {
+        return updateState(current, state, current.address(), current.frontAddress());
+    }
+
+    /**
+     * Moves {@code current} to {@code state} with these addresses (null for none), provided nobody changed
+     * the row since {@code current} was read; fails as {@link #updateState(VmRecord, String)} does.
+     */
+    public VmRecord updateState(VmRecord current, String state, String address, String frontAddress) {
         Require.text("state", state);
         Instant now = clock.instant();
         String action = "moving VM " + current.name() + " from " + current.state() + " to " + state;
         return database.write(action, handle -> {
-            int updated = handle.createUpdate("UPDATE vms SET state = :state, updated_at = :now, version = version + 1"
+            int updated = handle.createUpdate("UPDATE vms SET state = :state, address = :address,"
+                            + " front_address = :frontAddress, updated_at = :now, version = version + 1"
                             + " WHERE id = :id AND version = :version")
                     .bind("state", state)
+                    .bind("address", address)
+                    .bind("frontAddress", frontAddress)
                     .bind("now", now.toEpochMilli())
                     .bind("id", current.id())
                     .bind("version", current.version())

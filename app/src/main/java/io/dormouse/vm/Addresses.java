@@ -5,16 +5,12 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * Loopback addresses derived from a VM's id, so that they never collide and survive restarts:
- * the machine answers on 127.1.x.y, its front door on 127.2.x.y (x.y the id, 1 to 65534).
+ * A VM's front address, derived from its id so that it never collides and survives restarts:
+ * 127.2.x.y, x.y the id (1 to 65534). The machine's own address is the hypervisor's to choose.
  */
 final class Addresses {
 
     private Addresses() {
-    }
-
-    static Inet4Address machine(long vmId) {
-        return of(1, vmId);
     }
 
     static Inet4Address front(long vmId) {

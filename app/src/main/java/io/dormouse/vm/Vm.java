@@ -41,6 +41,11 @@ public record Vm(long id, String name, VmState state, VmDefinition definition, I
                 createdAt, at, nextVersion);
     }
 
+    Vm withFrontAddress(Inet4Address next) {
+        return new Vm(id, name, state, definition, address, next, host, healthy, saved, wakeEstimate, createdAt,
+                updatedAt, version);
+    }
+
     Vm withSaved(Saved next) {
         return new Vm(id, name, state, definition, address, frontAddress, host, healthy, next, wakeEstimate, createdAt,
                 updatedAt, version);

@@ -37,6 +37,10 @@ public record VmDefinition(int vcpus, long memoryMib, long netMbps, String kerne
             throw new IllegalArgumentException("kernel must name the kernel file to boot, got " + kernel);
         }
         ports = ports == null ? List.of() : List.copyOf(ports);
+        if (ports.isEmpty()) {
+            throw new IllegalArgumentException("ports must list at least one guest TCP port, the first of which"
+                    + " tells when the VM is ready, got none");
+        }
         for (int port : ports) {
             if (port < 1 || port > 65535) {
                 throw new IllegalArgumentException("ports must be 1 to 65535, got " + port);

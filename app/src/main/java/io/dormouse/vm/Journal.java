@@ -1,0 +1,75 @@
+package io.dormouse.vm;
+
+import io.dormouse.state.StateStore;
+import io.dormouse.state.VmEvent;
+import io.dormouse.state.VmRecord;
+import java.net.Inet4Address;
+import java.time.Duration;
+
+/**
+ * Writes a transition the way the lifecycle promises: the journal entry and the VM's intermediate state
+ * before any side effect, the end state and the entry's outcome after, the fleet updated after each
+ * database write.
+ */
+final class Journal {
+
+    /** A transition under way: the VM as it is now, where it came from and where it goes. */
+    record Step(long event, Vm vm, VmState from, VmState target, Reason reason, long startedNanos) {
+
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startedNanos);
+        }
+    }
+
+    private final StateStore store;
+    private final Fleet fleet;
+    private final VmMetrics metrics;
+
+    Journal(StateStore store, Fleet fleet, VmMetrics metrics) {
+        this.store = store;
+        this.fleet = fleet;
+        this.metrics = metrics;
+    }
+
+    /** Records the start of {@code from → target} and moves the VM to {@code via} meanwhile. */
+    Step begin(Vm vm, VmState via, VmState target, Reason reason) {
+        long event = store.vmEvents().begin(vm.id(), vm.state().label(), target.label(), reason.label());
+        Vm moved = write(vm, via, vm.address(), vm.host());
+        return new Step(event, moved, vm.state(), target, reason, System.nanoTime());
+    }
+
+    /** The transition reached its target. */
+    Vm succeed(Step step, Vm vm, Inet4Address address, String host) {
+        Vm done = write(vm, step.target(), address, host);
+        store.vmEvents().complete(step.event(), VmEvent.Outcome.SUCCEEDED, null);
+        metrics.transition(step, VmEvent.Outcome.SUCCEEDED);
+        return done;
+    }
+
+    /**
+     * The transition failed: the VM goes to {@code back} (its former state when nothing was lost, else
+     * Failed), and the entry records {@code error}.
+     */
+    Vm fail(Step step, Vm vm, VmState back, Inet4Address address, String host, String error) {
+        Vm after = write(vm, back, address, host);
+        store.vmEvents().complete(step.event(), back.equals(step.from()) ? VmEvent.Outcome.ROLLED_BACK
+                : VmEvent.Outcome.FAILED, error);
+        metrics.transition(step, VmEvent.Outcome.FAILED);
+        return after;
+    }
+
+    /** Moves the VM's row and publishes the result to the fleet. */
+    Vm write(Vm vm, VmState state, Inet4Address address, String host) {
+        VmRecord current = new VmRecord(vm.id(), vm.name(), vm.state().label(), null, text(vm.address()),
+                text(vm.frontAddress()), vm.policy().priority(), vm.policy().slaClass().label(), vm.createdAt(),
+                vm.updatedAt(), vm.version());
+        VmRecord row = store.vms().updateState(current, state.label(), text(address), text(vm.frontAddress()));
+        Vm next = vm.withState(state, address, host, row.updatedAt(), row.version());
+        fleet.put(next);
+        return next;
+    }
+
+    private static String text(Inet4Address address) {
+        return address == null ? null : address.getHostAddress();
+    }
+}
