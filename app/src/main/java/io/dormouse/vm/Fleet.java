@@ -69,6 +69,11 @@ public final class Fleet {
         return vms.values().stream().sorted(Comparator.comparing(Vm::name)).toList();
     }
 
+    /** The VM with database id {@code id}. */
+    public Optional<Vm> byId(long id) {
+        return vms.values().stream().filter(vm -> vm.id() == id).findFirst();
+    }
+
     public int size() {
         return vms.size();
     }
@@ -154,8 +159,8 @@ public final class Fleet {
         } catch (IllegalArgumentException e) {
             state = VmState.FAILED;
         }
-        return new Vm(row.id(), row.name(), state, definition, ipv4(row.address()).orElse(null),
-                ipv4(row.frontAddress()).orElse(null), null, true, saved, estimate(restoreMillis.get(row.id())),
+        Inet4Address front = ipv4(row.frontAddress()).orElse(row.id() < 65535 ? Addresses.front(row.id()) : null);
+        return new Vm(row.id(), row.name(), state, definition, ipv4(row.address()).orElse(null), front, null, true, saved, estimate(restoreMillis.get(row.id())),
                 row.createdAt(), row.updatedAt(), row.version());
     }
 

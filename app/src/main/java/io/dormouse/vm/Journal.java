@@ -58,6 +58,22 @@ final class Journal {
         return after;
     }
 
+    /**
+     * Records a move found rather than made (by the reconciler or the heartbeat): begun, written and
+     * completed at once. {@code to} equal to the VM's state records an event without a move.
+     */
+    Vm record(Vm vm, VmState to, Reason reason, VmEvent.Outcome outcome, String error) {
+        long event = store.vmEvents().begin(vm.id(), vm.state().label(), to.label(), reason.label());
+        Vm after = to.equals(vm.state()) ? vm : write(vm, to, null, null);
+        store.vmEvents().complete(event, outcome, error);
+        return after;
+    }
+
+    /** Completes a transition left open by a stopped process. */
+    void close(long event, VmEvent.Outcome outcome, String error) {
+        store.vmEvents().complete(event, outcome, error);
+    }
+
     /** Moves the VM's row and publishes the result to the fleet. */
     Vm write(Vm vm, VmState state, Inet4Address address, String host) {
         VmRecord current = new VmRecord(vm.id(), vm.name(), vm.state().label(), null, text(vm.address()),

@@ -157,6 +157,18 @@ public final class Lifecycle {
     /** The VM running: at once when it runs, else once its newest version is restored. Blocks. */
     public Vm wake(String name, Reason reason) {
         Vm vm = fleet.get(name);
+        long deadline = System.nanoTime() + config.readyTimeout().toNanos();
+        // a hibernation under way ends first; a start or restore under way is joined
+        while (vm.state().inTransition() && !(vm.state() instanceof VmState.Stopping) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new VmException(VmException.Kind.FAILED, name, "interrupted while VM " + name + " was "
+                        + vm.state().label(), e);
+            }
+            vm = fleet.get(name);
+        }
         if (vm.state() instanceof VmState.Running) {
             return vm;
         }

@@ -36,8 +36,9 @@ public record Vm(long id, String name, VmState state, VmDefinition definition, I
         return definition == null ? Policy.DEFAULT : definition.policy();
     }
 
+    /** The VM in another state; a new state starts healthy (heartbeats judge it afresh). */
     Vm withState(VmState next, Inet4Address nextAddress, String nextHost, Instant at, long nextVersion) {
-        return new Vm(id, name, next, definition, nextAddress, frontAddress, nextHost, healthy, saved, wakeEstimate,
+        return new Vm(id, name, next, definition, nextAddress, frontAddress, nextHost, true, saved, wakeEstimate,
                 createdAt, at, nextVersion);
     }
 
