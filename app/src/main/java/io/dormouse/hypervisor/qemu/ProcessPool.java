@@ -1,0 +1,114 @@
+package io.dormouse.hypervisor.qemu;
+
+import io.dormouse.hypervisor.VmSpec;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Pre-started QEMU processes waiting with {@code -incoming defer}, per machine shape, so a
+ * restore skips process start. They start without host forwarding: the restore adds the
+ * VM's own address over QMP, so a VM keeps its address whichever process it wakes in.
+ * Machines with disks are never pooled: QEMU opens a drive's file at start.
+ */
+final class ProcessPool implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessPool.class);
+
+    /** Starts one waiting process for a command. */
+    interface Launcher {
+        QemuProcess launch(QemuCommand command) throws IOException, InterruptedException;
+    }
+
+    private final int size;
+    private final Launcher launcher;
+    private final Map<String, ConcurrentLinkedDeque<QemuProcess>> spares = new ConcurrentHashMap<>();
+    private final Set<String> filling = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    ProcessPool(int size, Launcher launcher) {
+        this.size = size;
+        this.launcher = launcher;
+    }
+
+    /** A waiting process for {@code command}'s shape, or null; the pool refills in the background. */
+    QemuProcess take(QemuCommand command) {
+        if (!poolable(command)) {
+            return null;
+        }
+        ConcurrentLinkedDeque<QemuProcess> queue = queue(command);
+        QemuProcess spare;
+        while ((spare = queue.pollFirst()) != null && !spare.isAlive()) {
+            LOG.warn("pre-started QEMU {} had exited: {}", spare.directory(), spare.exitDetail());
+        }
+        fill(command);
+        return spare;
+    }
+
+    /** Starts processes in the background until {@code command}'s shape has {@code size} waiting. */
+    void fill(QemuCommand command) {
+        if (!poolable(command) || !filling.add(key(command))) {
+            return;
+        }
+        Thread.ofVirtual().name("qemu-pool").start(() -> {
+            try {
+                ConcurrentLinkedDeque<QemuProcess> queue = queue(command);
+                while (!closed && queue.size() < size) {
+                    queue.add(launcher.launch(command));
+                }
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("cannot pre-start QEMU for the pool: {}", e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                filling.remove(key(command));
+            }
+        });
+    }
+
+    /** Fills and waits until {@code command}'s shape has its processes waiting, or the time is up. */
+    boolean awaitFilled(QemuCommand command, Duration timeout) throws InterruptedException {
+        fill(command);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (queue(command).size() < size || filling.contains(key(command))) {
+            if (System.nanoTime() - deadline >= 0) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (ConcurrentLinkedDeque<QemuProcess> queue : spares.values()) {
+            QemuProcess spare;
+            while ((spare = queue.pollFirst()) != null) {
+                try {
+                    spare.kill();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private boolean poolable(QemuCommand command) {
+        return size > 0 && !closed && command.spec().disks().isEmpty();
+    }
+
+    private ConcurrentLinkedDeque<QemuProcess> queue(QemuCommand command) {
+        return spares.computeIfAbsent(key(command), k -> new ConcurrentLinkedDeque<>());
+    }
+
+    private static String key(QemuCommand command) {
+        VmSpec.Boot boot = command.spec().boot();
+        return command.fingerprint() + " " + boot;
+    }
+}

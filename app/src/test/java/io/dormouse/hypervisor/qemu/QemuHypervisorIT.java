@@ -1,0 +1,136 @@
+package io.dormouse.hypervisor.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.dormouse.hypervisor.Hypervisor;
+import io.dormouse.hypervisor.HypervisorContract;
+import io.dormouse.hypervisor.HypervisorException;
+import io.dormouse.hypervisor.Machine;
+import io.dormouse.hypervisor.SavedState;
+import io.dormouse.hypervisor.VmSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+
+/** The hypervisor contract against real QEMU under TCG, plus what only a real process can show. */
+class QemuHypervisorIT extends HypervisorContract {
+
+    private QemuHypervisor qemu;
+
+    @Override
+    protected Hypervisor createHypervisor(Path dataDir) throws Exception {
+        qemu = QemuHypervisor.create(QemuSettings.defaults(dataDir).withAcceleration(Acceleration.TCG)
+                .withStopTimeout(Duration.ofSeconds(2)));
+        return qemu;
+    }
+
+    @Override
+    protected VmSpec demoSpec(String name) throws Exception {
+        Path image = GuestImage.directory();
+        return VmSpec.kernel(name, 128, image.resolve("vmlinuz"), image.resolve("initrd.img"),
+                "console=ttyS0 quiet", 80);
+    }
+
+    @Override
+    protected void kill(Machine machine) {
+        ProcessHandle.of(((QemuMachine) machine).pid()).ifPresent(ProcessHandle::destroyForcibly);
+    }
+
+    @Override
+    protected void assertReleased(Machine machine) throws Exception {
+        long pid = ((QemuMachine) machine).pid();
+        assertThat(ProcessHandle.of(pid)).as("QEMU process " + pid).isEmpty();
+        try (var files = Files.list(qemuDirectory(machine))) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("ram-")))
+                    .as("RAM files left in the VM directory").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(20)
+    void aSaveKilledHalfwayFailsClearlyAndTheLastStateStillRestores() throws Exception {
+        long before = count(machine);
+        lastSaved = hibernate(machine);
+        nextExit();
+        machine = qemu.restore(machine.spec(), lastSaved);
+        List<String> hashes = hashes(lastSaved);
+        long pid = ((QemuMachine) machine).pid();
+        // SIGSTOP holds QEMU inside the save; SIGKILL then ends it there.
+        new ProcessBuilder("kill", "-STOP", Long.toString(pid)).start().waitFor();
+        Machine saving = machine;
+        CompletableFuture<SavedState> save = CompletableFuture.supplyAsync(() -> hibernate(saving));
+        Thread.sleep(300);
+        ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+
+        assertThat(save).failsWithin(WAIT).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(HypervisorException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(HypervisorException.Kind.SAVE_FAILED);
+                    assertThat(e.getMessage()).contains("save failed");
+                });
+        nextExit();
+        assertThat(hashes(lastSaved)).isEqualTo(hashes);
+        machine = qemu.restore(machine.spec(), lastSaved);
+        assertThat(count(machine)).isEqualTo(before + 1);
+    }
+
+    @Test
+    @Order(21)
+    void aRestoreKilledHalfwayFailsClearlyAndTheStateRestoresAfterwards() throws Exception {
+        long before = count(machine);
+        lastSaved = hibernate(machine);
+        nextExit();
+        VmSpec spec = machine.spec();
+        long self = ProcessHandle.current().pid();
+        CompletableFuture<Machine> restore = CompletableFuture.supplyAsync(() -> qemu.restore(spec, lastSaved));
+        ProcessHandle incoming = null;
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (incoming == null && System.nanoTime() < deadline) {
+            incoming = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("-incoming defer"))
+                    .findFirst().orElse(null);
+        }
+        assertThat(incoming).as("the restoring QEMU of JVM " + self).isNotNull();
+        incoming.destroyForcibly();
+
+        assertThat(restore).failsWithin(WAIT).withThrowableThat().havingCause()
+                .isInstanceOfSatisfying(HypervisorException.class,
+                        e -> assertThat(e.kind()).isIn(HypervisorException.Kind.RESTORE_FAILED,
+                                HypervisorException.Kind.CRASHED));
+        assertThat(qemu.running()).isEmpty();
+        machine = qemu.restore(spec, lastSaved);
+        assertThat(count(machine)).isEqualTo(before + 1);
+    }
+
+    @Test
+    @Order(22)
+    void restoresFromAPreStartedProcess() throws Exception {
+        long before = count(machine);
+        try (QemuHypervisor pooled = QemuHypervisor.create(QemuSettings.defaults(dir.resolve("pooled"))
+                .withAcceleration(Acceleration.TCG).withPoolSize(1).withAddressOctet(76)
+                .withStopTimeout(Duration.ofSeconds(2)))) {
+            SavedState state = hibernate(machine);
+            nextExit();
+            assertThat(pooled.awaitPool(machine.spec(), WAIT)).isTrue();
+            Machine woken = pooled.restore(machine.spec(), state);
+            assertThat(((QemuMachine) woken).wakeSteps().pooled()).isTrue();
+            assertThat(count(woken)).isEqualTo(before + 1);
+            lastSaved = pooled.hibernate(woken, dir.resolve("from-pool"));
+        }
+        machine = qemu.restore(machine.spec(), lastSaved);
+        assertThat(count(machine)).isEqualTo(before + 2);
+    }
+
+    private Path qemuDirectory(Machine m) {
+        return dir.resolve("data/vms").resolve(m.name());
+    }
+
+    static void sleep(long millis) throws InterruptedException {
+        TimeUnit.MILLISECONDS.sleep(millis);
+    }
+}
