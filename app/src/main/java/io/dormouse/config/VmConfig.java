@@ -12,7 +12,7 @@ public record VmConfig(String hypervisor, int wakeWaiters, Duration readyTimeout
                        int heartbeatMisses, Duration reconcileInterval, Duration defaultWakeEstimate,
                        Duration fleetSync) {
 
-    static final VmConfig DEFAULTS = new VmConfig("fake", 1000, Duration.ofSeconds(60), Duration.ofMinutes(5), false,
+    static final VmConfig DEFAULTS = new VmConfig("qemu", 1000, Duration.ofSeconds(60), Duration.ofMinutes(5), false,
             Duration.ofMinutes(10), Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofSeconds(2),
             Duration.ofSeconds(1));
 

@@ -1,5 +1,6 @@
 package io.dormouse.vm;
 
+import io.dormouse.alloc.SlaClass;
 import io.dormouse.state.SnapshotVersion;
 import io.dormouse.state.StateStore;
 import io.dormouse.state.VmEvent;
@@ -160,8 +161,19 @@ public final class Fleet {
             state = VmState.FAILED;
         }
         Inet4Address front = ipv4(row.frontAddress()).orElse(row.id() < 65535 ? Addresses.front(row.id()) : null);
-        return new Vm(row.id(), row.name(), state, definition, ipv4(row.address()).orElse(null), front, null, true, saved, estimate(restoreMillis.get(row.id())),
+        Policy policy = definition != null ? definition.policy() : new Policy(Math.min(1000, row.priority()),
+                knownSla(row.slaClass()), false, Policy.OnUnhealthy.KEEP);
+        return new Vm(row.id(), row.name(), state, definition, policy, ipv4(row.address()).orElse(null), front, null,
+                true, saved, estimate(restoreMillis.get(row.id())),
                 row.createdAt(), row.updatedAt(), row.version());
+    }
+
+    private static SlaClass knownSla(String label) {
+        try {
+            return SlaClass.of(label);
+        } catch (IllegalArgumentException e) {
+            return SlaClass.STANDARD;
+        }
     }
 
     static Vm.Saved saved(SnapshotVersion v) {

@@ -12,8 +12,6 @@ import java.util.Objects;
  */
 public record Policy(int priority, SlaClass slaClass, boolean keepReserved, OnUnhealthy onUnhealthy) {
 
-    public static final Policy DEFAULT = new Policy(0, SlaClass.STANDARD, false, OnUnhealthy.KEEP);
-
     /** What to do with a running VM that misses its heartbeats. */
     public enum OnUnhealthy {
         /** Leave it running; DNS stops answering for it until it answers probes again. */
