@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 
 /** Reads and writes {@link VmDefinition}s as the JSON kept in each VM's row and sent to the API. */
@@ -12,7 +15,10 @@ public final class Definitions {
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
+    private static final List<String> FIELDS = Arrays.stream(VmDefinition.class.getRecordComponents())
+            .map(RecordComponent::getName).toList();
 
     private Definitions() {
     }
@@ -23,6 +29,13 @@ public final class Definitions {
      * @throws VmException {@link VmException.Kind#INVALID_SPEC} naming the field that is wrong
      */
     public static VmDefinition parse(String vm, JsonNode json) {
+        // checked before binding: the record's own checks would otherwise report a misspelt field as missing
+        for (String field : (Iterable<String>) json::fieldNames) {
+            if (!FIELDS.contains(field)) {
+                throw new VmException(VmException.Kind.INVALID_SPEC, vm, "spec of VM " + vm + " has an unknown field '"
+                        + field + "'; known fields: " + FIELDS);
+            }
+        }
         try {
             return MAPPER.treeToValue(json, VmDefinition.class);
         } catch (UnrecognizedPropertyException e) {
