@@ -6,6 +6,7 @@ import io.dormouse.alloc.Resources;
 import io.dormouse.config.VmConfig;
 import io.dormouse.hypervisor.Hypervisor;
 import io.dormouse.hypervisor.fake.FakeHypervisor;
+import io.dormouse.hypervisor.qemu.Acceleration;
 import io.dormouse.hypervisor.qemu.QemuHypervisor;
 import io.dormouse.hypervisor.qemu.QemuSettings;
 import io.dormouse.snapshot.SnapshotStore;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +82,8 @@ final class VmParts implements AutoCloseable {
             return FakeHypervisor.create();
         }
         try {
-            return QemuHypervisor.create(QemuSettings.defaults(dataDir));
+            return QemuHypervisor.create(QemuSettings.defaults(dataDir)
+                    .withAcceleration(Acceleration.valueOf(config.accel().toUpperCase(Locale.ROOT))));
         } catch (IOException e) {
             throw new UncheckedIOException("vm.hypervisor qemu: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -7,12 +7,12 @@ import java.util.Objects;
  * The VM manager: which hypervisor runs the VMs, how wakes are bounded, how long starts and waits for
  * room may take, preemption, heartbeats and reconciliation.
  */
-public record VmConfig(String hypervisor, int wakeWaiters, Duration readyTimeout, Duration roomWait,
+public record VmConfig(String hypervisor, String accel, int wakeWaiters, Duration readyTimeout, Duration roomWait,
                        boolean preemption, Duration preemptIdleAfter, Duration heartbeatInterval,
                        int heartbeatMisses, Duration reconcileInterval, Duration defaultWakeEstimate,
                        Duration fleetSync) {
 
-    static final VmConfig DEFAULTS = new VmConfig("qemu", 1000, Duration.ofSeconds(60), Duration.ofMinutes(5), false,
+    static final VmConfig DEFAULTS = new VmConfig("qemu", "auto", 1000, Duration.ofSeconds(60), Duration.ofMinutes(5), false,
             Duration.ofMinutes(10), Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofSeconds(2),
             Duration.ofSeconds(1));
 
@@ -21,6 +21,11 @@ public record VmConfig(String hypervisor, int wakeWaiters, Duration readyTimeout
         if (!hypervisor.equals("fake") && !hypervisor.equals("qemu")) {
             throw new IllegalArgumentException("hypervisor \"" + hypervisor + "\" is not allowed; allowed: qemu, fake"
                     + " (in-process stand-ins for tests and demos)");
+        }
+        Objects.requireNonNull(accel, "accel");
+        if (!accel.equals("auto") && !accel.equals("kvm") && !accel.equals("tcg")) {
+            throw new IllegalArgumentException("accel \"" + accel + "\" is not allowed; allowed: auto (KVM when a probe"
+                    + " guest runs under it, else TCG), kvm, tcg");
         }
         if (wakeWaiters < 1 || wakeWaiters > 1_000_000) {
             throw new IllegalArgumentException("wake-waiters " + wakeWaiters + " is out of range; allowed 1-1000000");
