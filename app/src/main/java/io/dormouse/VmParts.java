@@ -51,7 +51,8 @@ final class VmParts implements AutoCloseable {
         InstantSource clock = InstantSource.system();
         fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
         allocator = new Allocator(store.hosts().list().stream()
-                .map(h -> new Host(h.name(), new Resources(h.vcpus(), h.memoryMib(), h.netMbps()))).toList(),
+                .map(h -> new Host(h.name(), new Resources((int) Math.floor(h.vcpus() * config.cpuOvercommit()),
+                        h.memoryMib(), h.netMbps()))).toList(),
                 config.preemption(), vm -> fleet.idleFor(vm, config.preemptIdleAfter()), clock);
         VmMetrics metrics = new VmMetrics(registry);
         metrics.watch(fleet, allocator);

@@ -10,11 +10,11 @@ import java.util.Objects;
 public record VmConfig(String hypervisor, String accel, int wakeWaiters, Duration readyTimeout, Duration roomWait,
                        boolean preemption, Duration preemptIdleAfter, Duration heartbeatInterval,
                        int heartbeatMisses, Duration reconcileInterval, Duration defaultWakeEstimate,
-                       Duration fleetSync) {
+                       Duration fleetSync, double cpuOvercommit) {
 
     static final VmConfig DEFAULTS = new VmConfig("qemu", "auto", 1000, Duration.ofSeconds(60), Duration.ofMinutes(5), false,
             Duration.ofMinutes(10), Duration.ofSeconds(10), 3, Duration.ofSeconds(30), Duration.ofSeconds(2),
-            Duration.ofSeconds(1));
+            Duration.ofSeconds(1), 4.0);
 
     public VmConfig {
         Objects.requireNonNull(hypervisor, "hypervisor");
@@ -40,6 +40,10 @@ public record VmConfig(String hypervisor, String accel, int wakeWaiters, Duratio
         positive("reconcile-interval", reconcileInterval);
         positive("default-wake-estimate", defaultWakeEstimate);
         positive("fleet-sync", fleetSync);
+        if (!(cpuOvercommit >= 1.0 && cpuOvercommit <= 64.0)) {
+            throw new IllegalArgumentException("cpu-overcommit " + cpuOvercommit + " is out of range; allowed 1.0-64.0"
+                    + " (vCPUs placed per host CPU)");
+        }
     }
 
     private static void positive(String key, Duration value) {
