@@ -8,6 +8,10 @@ import io.dormouse.Dormouse;
 import io.dormouse.RunningServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
@@ -79,6 +83,19 @@ class VmCliTest {
                         "hibernated>running:succeeded");
         assertThat(run("vm", "list")).isZero();
         assertThat(out.toString()).contains("web-1").contains("running");
+
+        String metrics;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            metrics = http.send(HttpRequest.newBuilder(URI.create(server.api() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertThat(metrics).contains("dormouse_vms{application=\"dormouse\",state=\"running\"} 1.0")
+                .contains("dormouse_vms{application=\"dormouse\",state=\"hibernated\"} 0.0")
+                .contains("dormouse_vm_transitions_total{application=\"dormouse\",from=\"running\",outcome=\"succeeded\",reason=\"api\",to=\"hibernated\"} 1.0")
+                .contains("dormouse_vm_wake_seconds_count{application=\"dormouse\",cold=\"true\",outcome=\"succeeded\",reason=\"api\"} 1")
+                .contains("dormouse_vm_hibernation_written_bytes_count{application=\"dormouse\"} 1")
+                .contains("dormouse_restore_queue_depth{application=\"dormouse\"} 0.0")
+                .contains("dormouse_capacity_memory_bytes{application=\"dormouse\",use=\"used\"} 1.34217728E8");
     }
 
     @Test
