@@ -1,6 +1,7 @@
 package io.dormouse.vm;
 
 import io.dormouse.state.StateStore;
+import io.dormouse.state.Transitions;
 import io.dormouse.state.VmEvent;
 import io.dormouse.state.VmRecord;
 import java.net.Inet4Address;
@@ -31,17 +32,17 @@ final class Journal {
         this.metrics = metrics;
     }
 
-    /** Records the start of {@code from → target} and moves the VM to {@code via} meanwhile. */
+    /** Records the start of {@code from → target} and moves the VM to {@code via} meanwhile: one commit. */
     Step begin(Vm vm, VmState via, VmState target, Reason reason) {
-        long event = store.vmEvents().begin(vm.id(), vm.state().label(), target.label(), reason.label());
-        Vm moved = write(vm, via, vm.address(), vm.host());
-        return new Step(event, moved, vm.state(), target, reason, System.nanoTime());
+        Transitions.Begun begun = store.transitions().begin(row(vm), via.label(), target.label(), reason.label());
+        Vm moved = vm.withState(via, vm.address(), vm.host(), begun.vm().updatedAt(), begun.vm().version());
+        fleet.put(moved);
+        return new Step(begun.event(), moved, vm.state(), target, reason, System.nanoTime());
     }
 
     /** The transition reached its target. */
     Vm succeed(Step step, Vm vm, Inet4Address address, String host) {
-        Vm done = write(vm, step.target(), address, host);
-        store.vmEvents().complete(step.event(), VmEvent.Outcome.SUCCEEDED, null);
+        Vm done = end(step, vm, step.target(), address, host, VmEvent.Outcome.SUCCEEDED, null);
         metrics.transition(step, VmEvent.Outcome.SUCCEEDED);
         return done;
     }
@@ -51,11 +52,19 @@ final class Journal {
      * Failed), and the entry records {@code error}.
      */
     Vm fail(Step step, Vm vm, VmState back, Inet4Address address, String host, String error) {
-        Vm after = write(vm, back, address, host);
-        store.vmEvents().complete(step.event(), back.equals(step.from()) ? VmEvent.Outcome.ROLLED_BACK
-                : VmEvent.Outcome.FAILED, error);
+        VmEvent.Outcome outcome = back.equals(step.from()) ? VmEvent.Outcome.ROLLED_BACK : VmEvent.Outcome.FAILED;
+        Vm after = end(step, vm, back, address, host, outcome, error);
         metrics.transition(step, VmEvent.Outcome.FAILED);
         return after;
+    }
+
+    private Vm end(Step step, Vm vm, VmState state, Inet4Address address, String host, VmEvent.Outcome outcome,
+                   String error) {
+        VmRecord row = store.transitions().complete(row(vm), state.label(), text(address), text(vm.frontAddress()),
+                step.event(), outcome, error);
+        Vm next = vm.withState(state, address, host, row.updatedAt(), row.version());
+        fleet.put(next);
+        return next;
     }
 
     /**
@@ -76,13 +85,16 @@ final class Journal {
 
     /** Moves the VM's row and publishes the result to the fleet. */
     Vm write(Vm vm, VmState state, Inet4Address address, String host) {
-        VmRecord current = new VmRecord(vm.id(), vm.name(), vm.state().label(), null, text(vm.address()),
-                text(vm.frontAddress()), vm.policy().priority(), vm.policy().slaClass().label(), vm.createdAt(),
-                vm.updatedAt(), vm.version());
-        VmRecord row = store.vms().updateState(current, state.label(), text(address), text(vm.frontAddress()));
+        VmRecord row = store.vms().updateState(row(vm), state.label(), text(address), text(vm.frontAddress()));
         Vm next = vm.withState(state, address, host, row.updatedAt(), row.version());
         fleet.put(next);
         return next;
+    }
+
+    /** The VM's row as far as an update needs it: id, name, state, addresses and version. */
+    private static VmRecord row(Vm vm) {
+        return new VmRecord(vm.id(), vm.name(), vm.state().label(), null, text(vm.address()), text(vm.frontAddress()),
+                vm.policy().priority(), vm.policy().slaClass().label(), vm.createdAt(), vm.updatedAt(), vm.version());
     }
 
     private static String text(Inet4Address address) {
