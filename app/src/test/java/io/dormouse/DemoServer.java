@@ -95,6 +95,13 @@ public final class DemoServer implements AutoCloseable {
         return res.body();
     }
 
+    /** The sum of a Prometheus counter's samples whose labels contain {@code labels} (empty: all). */
+    public double counter(String name, String labels) throws Exception {
+        return metrics().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> l.contains(labels))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     private JsonNode get(String path) throws Exception {
         HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(api(path)))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());

@@ -88,6 +88,8 @@ class DnsWakeIT {
     void aThousandConcurrentQueriesStartOneRestoreAndAllAreAnswered() throws Exception {
         long before = asleep();
         List<String> eventsBefore = server.eventReasons(VM);
+        double heldBefore = server.counter("dormouse_dns_wakes_total", "");
+        double limitedBefore = server.counter("dormouse_dns_rate_limited_total", "kind=\"wake\"");
         InetSocketAddress dns = new InetSocketAddress("127.0.0.1", server.dnsPort());
         Map<Integer, String> answers = new ConcurrentHashMap<>();
         int retransmits = 0;
@@ -122,14 +124,20 @@ class DnsWakeIT {
         String address = server.vm(VM).path("address").asText();
         long real = answers.values().stream().filter(address::equals).count();
         long front = answers.values().stream().filter(a -> a.startsWith("127.2.")).count();
+        long held = Math.round(server.counter("dormouse_dns_wakes_total", "") - heldBefore);
+        long limited = Math.round(server.counter("dormouse_dns_rate_limited_total", "kind=\"wake\"") - limitedBefore);
         System.out.printf("DnsWakeIT: %d queries, %d answered in %d ms (%d retransmits): %d with the guest's address,"
-                + " %d with the front address, %d other%n", QUERIES, answers.size(), took.toMillis(), retransmits,
-                real, front, answers.size() - real - front);
+                + " %d with the front address, %d other; %d held for the wake, %d answered at once with the front"
+                + " address because the wake buckets were empty, %d held past the hold budget%n", QUERIES,
+                answers.size(), took.toMillis(), retransmits, real, front, answers.size() - real - front, held, limited,
+                held - real);
 
         assertThat(answers).as("answers that could not be read").doesNotContainKey(-1);
         assertThat(answers).as("every query answered").hasSize(QUERIES);
         assertThat(real + front).as("answers that are the guest's or the front address: " + answers.values().stream()
                 .filter(a -> !a.equals(address) && !a.startsWith("127.2.")).distinct().toList()).isEqualTo(QUERIES);
+        assertThat(held + limited).as("queries held for the wake (%d) plus those the wake buckets turned away (%d)",
+                held, limited).isEqualTo(QUERIES);
         assertThat(real).as("the held queries got the woken guest's address").isPositive();
         List<String> events = server.eventReasons(VM);
         assertThat(events.subList(eventsBefore.size(), events.size())).as("transitions after the queries")
