@@ -83,6 +83,7 @@ final class VmParts implements AutoCloseable {
         if (config.hypervisor().equals("fake")) {
             return FakeHypervisor.create();
         }
+        Orphans.end(dataDir);
         try {
             QemuSettings settings = QemuSettings.defaults(dataDir)
                     .withAcceleration(Acceleration.valueOf(config.accel().toUpperCase(Locale.ROOT)));
