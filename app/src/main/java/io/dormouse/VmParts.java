@@ -20,6 +20,7 @@ import io.dormouse.vm.WakeCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -82,9 +83,13 @@ final class VmParts implements AutoCloseable {
         if (config.hypervisor().equals("fake")) {
             return FakeHypervisor.create();
         }
+        Orphans.end(dataDir);
         try {
-            return QemuHypervisor.create(QemuSettings.defaults(dataDir)
-                    .withAcceleration(Acceleration.valueOf(config.accel().toUpperCase(Locale.ROOT))));
+            QemuSettings settings = QemuSettings.defaults(dataDir)
+                    .withAcceleration(Acceleration.valueOf(config.accel().toUpperCase(Locale.ROOT)));
+            // auto needs a kernel to probe KVM with; the demo guest's serves when it is built
+            Path demoKernel = dataDir.resolve("images/demo/vmlinuz");
+            return QemuHypervisor.create(Files.isRegularFile(demoKernel) ? settings.withProbeKernel(demoKernel) : settings);
         } catch (IOException e) {
             throw new UncheckedIOException("vm.hypervisor qemu: " + e.getMessage(), e);
         } catch (InterruptedException e) {

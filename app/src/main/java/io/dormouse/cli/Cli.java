@@ -34,6 +34,7 @@ public final class Cli {
                 .addSubcommand(new ForecastCommand())
                 .addSubcommand(new EventCommand())
                 .addSubcommand(new HostCommand())
+                .addSubcommand(new ImageCommand())
                 .addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cl.getSubcommands().get("completion").getCommandSpec().usageMessage()
                 .description("Prints a bash/zsh completion script: source <(dormouse completion)");

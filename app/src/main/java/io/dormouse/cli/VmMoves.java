@@ -49,11 +49,25 @@ final class VmMoves {
         @Option(names = "--wait", description = "Wait until the transition ends; show its progress and outcome.")
         boolean await;
 
-        /** The API path to POST, relative to the VM. */
-        abstract String action();
+        private final String action;
+        private final String target;
 
-        /** The state the move ends in when it succeeds. */
-        abstract String target();
+        /**
+         * @param action the API path to POST, relative to the VM
+         * @param target the state the move ends in when it succeeds
+         */
+        Move(String action, String target) {
+            this.action = action;
+            this.target = target;
+        }
+
+        String action() {
+            return action;
+        }
+
+        String target() {
+            return target;
+        }
 
         Object body() {
             return Map.of();
@@ -174,19 +188,13 @@ final class VmMoves {
         @Option(names = "--sla", description = "gold, standard or bronze.")
         String sla;
 
+        Create() {
+            super("", "running");
+        }
+
         @Override
         String path() {
             return "/v1/vms";
-        }
-
-        @Override
-        String action() {
-            return "";
-        }
-
-        @Override
-        String target() {
-            return "running";
         }
 
         @Override
@@ -238,59 +246,35 @@ final class VmMoves {
 
     @Command(name = "start", mixinStandardHelpOptions = true, description = "Boots a stopped or failed VM afresh.")
     static final class Start extends Move {
-        @Override
-        String action() {
-            return "start";
-        }
-
-        @Override
-        String target() {
-            return "running";
+        Start() {
+            super("start", "running");
         }
     }
 
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Shuts a running VM down (its memory is not kept).")
     static final class Stop extends Move {
-        @Override
-        String action() {
-            return "stop";
-        }
-
-        @Override
-        String target() {
-            return "stopped";
+        Stop() {
+            super("stop", "stopped");
         }
     }
 
     @Command(name = "hibernate", mixinStandardHelpOptions = true,
             description = "Saves a running VM as its next snapshot version and ends its process.")
     static final class Hibernate extends Move {
-        @Override
-        String action() {
-            return "hibernate";
-        }
-
-        @Override
-        String target() {
-            return "hibernated";
+        Hibernate() {
+            super("hibernate", "hibernated");
         }
     }
 
     @Command(name = "wake", mixinStandardHelpOptions = true, description = "Restores a hibernated VM from its newest version.")
     static final class Wake extends Move {
-        @Override
-        String action() {
-            return "wake";
+        Wake() {
+            super("wake", "running");
         }
 
         @Override
         boolean waitOnServer() {
             return true;
-        }
-
-        @Override
-        String target() {
-            return "running";
         }
     }
 
@@ -299,33 +283,21 @@ final class VmMoves {
         @Parameters(index = "1", paramLabel = "VERSION", description = "The snapshot version ('dormouse snapshot list NAME').")
         long version;
 
-        @Override
-        String action() {
-            return "restore";
+        Restore() {
+            super("restore", "running");
         }
 
         @Override
         Object body() {
             return Map.of("version", version);
         }
-
-        @Override
-        String target() {
-            return "running";
-        }
     }
 
     @Command(name = "terminate", mixinStandardHelpOptions = true,
             description = "Forgets a hibernated, stopped or failed VM for good (its journal stays).")
     static final class Terminate extends Move {
-        @Override
-        String action() {
-            return "terminate";
-        }
-
-        @Override
-        String target() {
-            return "terminated";
+        Terminate() {
+            super("terminate", "terminated");
         }
     }
 }

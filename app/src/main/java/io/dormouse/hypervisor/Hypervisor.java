@@ -44,6 +44,13 @@ public interface Hypervisor extends AutoCloseable {
      */
     Machine restore(VmSpec spec, SavedState state);
 
+    /**
+     * A hint that {@code state} will soon be restored as {@code spec} (a forecast wake): an
+     * implementation may do ahead what it can, such as starting the process. May do nothing.
+     */
+    default void prepare(VmSpec spec, SavedState state) {
+    }
+
     /** Shuts the machine down: politely first, then by force. Does nothing if it is gone. */
     void stop(Machine machine);
 

@@ -1,6 +1,7 @@
 package io.dormouse.snapshot;
 
-import com.github.luben.zstd.Zstd;
+import com.github.luben.zstd.ZstdCompressCtx;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -36,6 +37,13 @@ final class ChunkCodec {
             MessageDigest.getInstance("SHA-256")));
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> newInstance(() ->
             Cipher.getInstance("AES/GCM/NoPadding")));
+    // a zstd context per thread: making one per chunk cost as much as compressing the chunk
+    private final ThreadLocal<ZstdCompressCtx> compressors = ThreadLocal.withInitial(() -> {
+        ZstdCompressCtx ctx = new ZstdCompressCtx();
+        ctx.setLevel(ZSTD_LEVEL);
+        return ctx;
+    });
+    private final ThreadLocal<ZstdDecompressCtx> decompressors = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     ChunkCodec(StoreKey key, boolean encrypted, SecureRandom random) {
         this.encrypted = encrypted;
@@ -68,7 +76,7 @@ final class ChunkCodec {
     byte[] seal(ChunkId id, byte[] data, int offset, int length) {
         byte[] payload = Arrays.copyOfRange(data, offset, offset + length);
         int flags = 0;
-        byte[] compressed = Zstd.compress(payload, ZSTD_LEVEL);
+        byte[] compressed = compressors.get().compress(payload);
         if (compressed.length < payload.length) {
             payload = compressed;
             flags |= COMPRESSED;
@@ -129,7 +137,7 @@ final class ChunkCodec {
         byte[] data = payload;
         if ((flags & COMPRESSED) != 0) {
             try {
-                data = Zstd.decompress(payload, rawLength);
+                data = decompressors.get().decompress(payload, rawLength);
             } catch (RuntimeException e) {
                 throw corrupt(id, where, "zstd cannot decompress it (" + e.getMessage() + ")");
             }

@@ -1,7 +1,10 @@
 package io.dormouse.bench;
 
 import io.dormouse.blob.BlobInfo;
+import io.dormouse.blob.BlobStore;
 import io.dormouse.blob.FileBlobStore;
+import io.dormouse.blob.S3BlobStore;
+import io.dormouse.blob.S3ProxyServer;
 import io.dormouse.hypervisor.SavedState;
 import io.dormouse.snapshot.SnapshotSettings;
 import io.dormouse.snapshot.SnapshotStore;
@@ -23,10 +26,10 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * Measures the snapshot store on the local file system and prints Markdown tables for
- * docs/benchmarks.md. Run by {@code bench/snapshot}, which passes:
- * {@code throughput WORKDIR RUNS [RAM_IMAGE]} or {@code chunking WORKDIR RAM_V1 RAM_V2}.
- * Without a RAM image, a synthetic one with guest-like page patterns is generated (seeded).
+ * Measures the snapshot store on the local file system or on S3Proxy (in process, on its file-system
+ * backend) and prints Markdown table rows for docs/benchmarks.md. Run by {@code bench/snapshot}, which
+ * passes {@code throughput WORKDIR RUNS BACKEND SIZE_MIB [RAM_IMAGE]} or {@code chunking WORKDIR RAM_V1 RAM_V2}.
+ * Without a RAM image, a synthetic one of SIZE_MIB with guest-like page patterns is generated (seeded).
  */
 public final class SnapshotBench {
 
@@ -39,51 +42,67 @@ public final class SnapshotBench {
     public static void main(String[] args) throws Exception {
         Path work = Path.of(args[1]);
         switch (args[0]) {
-            case "throughput" -> throughput(work, Integer.parseInt(args[2]), args.length > 3 ? Path.of(args[3]) : null);
+            case "throughput" -> throughput(work, Integer.parseInt(args[2]), args[3], Integer.parseInt(args[4]),
+                    args.length > 5 ? Path.of(args[5]) : null);
             case "chunking" -> chunking(work, Path.of(args[2]), Path.of(args[3]));
             default -> throw new IllegalArgumentException("mode must be throughput or chunking, got " + args[0]);
         }
     }
 
-    /** Commit of a first version, commit after 1 % of the pages changed, materialize; the median of RUNS. */
-    private static void throughput(Path work, int runs, Path image) throws IOException {
+    /**
+     * Commit of a first version, commit after 1 % of the pages changed, materialize; the median of
+     * RUNS. Prints one table row per operation, without a header (the script adds reference rows).
+     */
+    private static void throughput(Path work, int runs, String backend, int sizeMib, Path image) throws Exception {
         Path ram = work.resolve("ram.img");
         if (image == null) {
-            synthetic(ram, (int) (128 * MIB / PAGE), 1);
+            synthetic(ram, (int) (sizeMib * MIB / PAGE), 1);
         } else {
             Files.copy(image, ram);
         }
         long size = Files.size(ram);
+        S3ProxyServer s3 = null;
+        if (backend.equals("s3")) {
+            s3 = new S3ProxyServer();
+            s3.beforeAll(null);
+        }
         List<double[]> first = new ArrayList<>();
         List<double[]> delta = new ArrayList<>();
         List<double[]> restore = new ArrayList<>();
-        for (int run = 0; run < runs; run++) {
-            Path storeDir = work.resolve("store-" + run);
-            Path copy = work.resolve("ram-" + run + ".img");
-            Files.copy(ram, copy);
-            try (FileBlobStore blobs = FileBlobStore.open(storeDir.resolve("blobs"))) {
-                SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(storeDir), InstantSource.system());
-                SavedState state = ramOnly(copy);
-                long start = System.nanoTime();
-                Version v1 = store.commit(1, state, OptionalLong.empty());
-                first.add(new double[] {seconds(start), v1.newBytes(), v1.storedBytes()});
-                changePages(copy, (int) (size / PAGE / 100), run);
-                start = System.nanoTime();
-                Version v2 = store.commit(1, state, OptionalLong.of(1));
-                delta.add(new double[] {seconds(start), v2.newBytes(), v2.storedBytes()});
-                start = System.nanoTime();
-                store.materialize(1, 2, storeDir.resolve("restore"));
-                restore.add(new double[] {seconds(start), 0, 0});
+        try {
+            for (int run = 0; run < runs; run++) {
+                Path storeDir = work.resolve("store-" + run);
+                Files.createDirectories(storeDir);
+                try (BlobStore blobs = s3 == null ? FileBlobStore.open(storeDir.resolve("blobs"))
+                        : S3BlobStore.open(s3.newBucket("bench"))) {
+                    SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(storeDir), InstantSource.system());
+                    SavedState state = ramOnly(ram);
+                    long start = System.nanoTime();
+                    Version v1 = store.commit(1, state, OptionalLong.empty());
+                    first.add(new double[] {seconds(start), v1.newBytes(), v1.storedBytes()});
+                    changePages(ram, (int) (size / PAGE / 100), run);
+                    start = System.nanoTime();
+                    Version v2 = store.commit(1, state, OptionalLong.of(1));
+                    delta.add(new double[] {seconds(start), v2.newBytes(), v2.storedBytes()});
+                    start = System.nanoTime();
+                    store.materialize(1, 2, storeDir.resolve("restore"));
+                    restore.add(new double[] {seconds(start), 0, 0});
+                    for (BlobInfo object : blobs.list("")) {
+                        blobs.delete(object.key());
+                    }
+                }
+                deleteTree(storeDir);
+                System.err.printf(Locale.ROOT, "%s run %d/%d done%n", backend, run + 1, runs);
             }
-            deleteTree(storeDir);
-            Files.delete(copy);
-            System.err.printf(Locale.ROOT, "run %d/%d done%n", run + 1, runs);
+        } finally {
+            if (s3 != null) {
+                s3.afterAll(null);
+            }
         }
-        System.out.println("| operation | median MB/s | median s | new bytes (MiB) | bytes written (MiB) |");
-        System.out.println("|---|---|---|---|---|");
-        row("commit, first version", size, first);
-        row("commit after 1 % of pages changed", size, delta);
-        row("materialize (every chunk verified)", size, restore);
+        String name = backend.equals("s3") ? "S3Proxy" : "file system";
+        row(name + ": commit, first version", size, first);
+        row(name + ": commit after 1 % of pages changed", size, delta);
+        row(name + ": materialize (every chunk verified)", size, restore);
     }
 
     /** Two real RAM images of one guest, a little apart: what each block size stores and costs. */

@@ -3,13 +3,14 @@ package io.dormouse.blob;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /** The blob store contract over HTTP against S3Proxy, a real S3 API server, on loopback. */
 class S3BlobStoreIT extends BlobStoreContract {
@@ -65,6 +66,19 @@ class S3BlobStoreIT extends BlobStoreContract {
     }
 
     @Test
+    void anUploadLeftOpenIsAbortedOnlyOnceItIsOlderThanTheCutoff() {
+        S3Settings s = server.newBucket("unfinished");
+        try (S3Client raw = server.client(); BlobStore store = S3BlobStore.open(s)) {
+            raw.createMultipartUpload(r -> r.bucket(s.bucket()).key("packs/half"));
+
+            assertThat(store.removeUnfinished(Instant.now().minus(Duration.ofHours(1)))).isZero();
+            assertThat(store.removeUnfinished(Instant.now().plus(Duration.ofHours(1)))).isEqualTo(1);
+            assertThat(raw.listMultipartUploads(r -> r.bucket(s.bucket())).uploads()).isEmpty();
+            assertThat(store.list("")).isEmpty();
+        }
+    }
+
+    @Test
     void aMissingBucketIsNamedInTheError() {
         S3Settings s = server.newBucket("present");
         S3Settings missing = new S3Settings(s.endpoint(), s.region(), "no-such-bucket", "", s.accessKey(), s.secretKey());
@@ -79,16 +93,12 @@ class S3BlobStoreIT extends BlobStoreContract {
     @Test
     void anEndpointThatIsDownFailsWithTheAddress() throws Exception {
         S3Settings s = server.newBucket("down");
-        int closedPort;
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            closedPort = socket.getLocalPort();
-        }
-        S3Settings down = new S3Settings(URI.create("http://127.0.0.1:" + closedPort), s.region(), s.bucket(),
-                "", s.accessKey(), s.secretKey());
+        URI nothing = S3ProxyServer.nothingListening();
+        S3Settings down = new S3Settings(nothing, s.region(), s.bucket(), "", s.accessKey(), s.secretKey());
         try (BlobStore store = S3BlobStore.open(down)) {
             assertThatThrownBy(() -> store.put("x", bytes("x")))
                     .isInstanceOfSatisfying(BlobException.class, e -> assertThat(e.kind()).isEqualTo(BlobException.Kind.FAILED))
-                    .hasMessageContaining("127.0.0.1:" + closedPort);
+                    .hasMessageContaining(nothing.getAuthority());
         }
     }
 

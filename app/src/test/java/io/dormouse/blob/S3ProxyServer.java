@@ -40,6 +40,16 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     public void beforeAll(ExtensionContext context) throws Exception {
         endpoint = URI.create("http://127.0.0.1:" + freePort());
         root = Files.createTempDirectory("s3proxy");
+        resume();
+    }
+
+    /** Stops serving, as an S3 endpoint that goes down; the buckets stay on disk. */
+    public void pause() throws Exception {
+        proxy.stop();
+    }
+
+    /** Serves again on the same address from the same directory, as an endpoint that comes back. */
+    public void resume() throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(root.toString()))
                 .endpoint(endpoint)
@@ -74,16 +84,26 @@ public final class S3ProxyServer implements BeforeAllCallback, AfterAllCallback 
     /** Settings for a new, empty bucket named {@code name-N}. */
     public S3Settings newBucket(String name) {
         String bucket = name + "-" + buckets.incrementAndGet();
-        try (S3Client s3 = S3Client.builder()
+        try (S3Client s3 = client()) {
+            s3.createBucket(r -> r.bucket(bucket));
+        }
+        return new S3Settings(endpoint, REGION, bucket, "", ACCESS_KEY, SECRET_KEY);
+    }
+
+    /** A plain SDK client of the server, for what the blob store does not do itself; close it. */
+    public S3Client client() {
+        return S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.create())
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .forcePathStyle(true)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .build()) {
-            s3.createBucket(r -> r.bucket(bucket));
-        }
-        return new S3Settings(endpoint, REGION, bucket, "", ACCESS_KEY, SECRET_KEY);
+                .build();
+    }
+
+    /** An address on loopback where nothing listens, as an S3 endpoint that is down. */
+    public static URI nothingListening() throws Exception {
+        return URI.create("http://127.0.0.1:" + freePort());
     }
 
     private static int freePort() throws Exception {

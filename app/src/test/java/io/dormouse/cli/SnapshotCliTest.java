@@ -8,8 +8,10 @@ import io.dormouse.blob.FileBlobStore;
 import io.dormouse.hypervisor.SavedState;
 import io.dormouse.snapshot.SnapshotSettings;
 import io.dormouse.snapshot.SnapshotStore;
+import io.dormouse.snapshot.Version;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.NewVm;
+import io.dormouse.state.SnapshotVersion;
 import io.dormouse.state.StateStore;
 import java.io.PrintWriter;
 import java.io.RandomAccessFile;
@@ -35,25 +37,38 @@ class SnapshotCliTest {
     Path dir;
 
     private RunningServer server;
+    private long vm;
+    private Path image;
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     @BeforeEach
     void start() throws Exception {
         Path data = Files.createDirectories(dir.resolve("data"));
-        long vm;
         try (StateStore state = StateStore.open(DatabaseSettings.sqlite(data.resolve("state.db")))) {
             vm = state.vms().insert(new NewVm("web-1", "hibernated", "{}", null, "127.0.2.2", 5, "gold")).id();
         }
         byte[] ram = new byte[1 << 20];
         new Random(1).nextBytes(ram);
-        Path image = Files.write(dir.resolve("ram.img"), ram);
-        try (FileBlobStore blobs = FileBlobStore.open(data.resolve("snapshots"))) {
-            SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(data), InstantSource.system());
-            store.commit(vm, new SavedState(List.of(new SavedState.Part("ram", image, SavedState.Layout.PAGE_ALIGNED,
-                    ram.length)), "9.2.0", "sha256:m", Duration.ZERO), OptionalLong.empty());
-        }
+        image = Files.write(dir.resolve("ram.img"), ram);
+        commit(1);
         server = RunningServer.start(data);
+    }
+
+    /** Commits {@code count} more versions, recording each in the state database as the VM manager will. */
+    private void commit(int count) throws Exception {
+        Path data = dir.resolve("data");
+        try (FileBlobStore blobs = FileBlobStore.open(data.resolve("snapshots"));
+             StateStore state = StateStore.open(DatabaseSettings.sqlite(data.resolve("state.db")))) {
+            SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(data), InstantSource.system());
+            for (int i = 0; i < count; i++) {
+                Version v = store.commit(vm, new SavedState(List.of(new SavedState.Part("ram", image,
+                        SavedState.Layout.PAGE_ALIGNED, Files.size(image))), "9.2.0", "sha256:m", Duration.ZERO),
+                        OptionalLong.empty());
+                state.snapshotVersions().add(new SnapshotVersion(vm, v.number(), null, v.manifestKey(), v.createdAt(),
+                        v.totalBytes(), v.newBytes(), v.qemuVersion(), v.machineFingerprint()));
+            }
+        }
     }
 
     @AfterEach
@@ -106,6 +121,24 @@ class SnapshotCliTest {
         assertThat(out.toString()).contains("deleted 0 version(s), 0 pack(s)").contains("bytes freed");
         out.getBuffer().setLength(0);
         assertThat(run("snapshot", "verify", "web-1")).isZero();
+    }
+
+    @Test
+    void gcAppliesTheConfiguredRetentionAndDeletesTheRowsOfTheVersionsItRemoved() throws Exception {
+        server.close();
+        commit(3);
+        server = RunningServer.start(dir.resolve("data"));
+
+        int code = run("snapshot", "gc");
+
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("deleted 1 version(s)");
+        out.getBuffer().setLength(0);
+        assertThat(run("snapshot", "list", "web-1")).isZero();
+        assertThat(out.toString()).doesNotContain("manifests/1/1").contains("manifests/1/2").contains("manifests/1/4");
+        out.getBuffer().setLength(0);
+        assertThat(run("snapshot", "verify", "web-1")).isZero();
+        assertThat(out.toString()).contains("verified 3 version(s) of web-1");
     }
 
     @Test

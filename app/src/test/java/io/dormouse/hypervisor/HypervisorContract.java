@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -129,7 +130,21 @@ public abstract class HypervisorContract {
     @Order(4)
     void restoresALiveCheckpointToItsMoment() throws Exception {
         long atCheckpoint = count(machine);
+        Machine serving = machine;
+        CompletableFuture<Integer> load = CompletableFuture.supplyAsync(() -> {
+            int answered = 0;
+            try {
+                for (long end = System.nanoTime() + Duration.ofMillis(800).toNanos(); System.nanoTime() < end; ) {
+                    get(serving, "/healthz");
+                    answered++;
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException("a request failed while the checkpoint was taken", e);
+            }
+            return answered;
+        });
         SavedState checkpoint = hypervisor.checkpoint(machine, dir.resolve("checkpoint"));
+        assertThat(load.get(WAIT.toSeconds(), TimeUnit.SECONDS)).as("requests answered meanwhile").isPositive();
         assertThat(machine.isRunning()).isTrue();
         assertThat(count(machine)).isEqualTo(atCheckpoint + 1);
         assertThat(count(machine)).isEqualTo(atCheckpoint + 2);

@@ -72,6 +72,20 @@ final class GuestImages {
                 "7.2.19", "sha256:machine-args", Duration.ofMillis(42));
     }
 
+    /** Where {@code needle} first occurs in {@code haystack}, or -1. */
+    static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     private static byte[] page(Random random, int kind) {
         byte[] page = new byte[PAGE];
         if (kind == 0) {

@@ -3,16 +3,15 @@ package io.dormouse.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dormouse.blob.BlobInfo;
 import io.dormouse.blob.BlobStore;
 import io.dormouse.blob.FileBlobStore;
+import io.dormouse.blob.ForwardingBlobStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.HexFormat;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,50 +140,14 @@ class PackTest {
     }
 
     /** A blob store whose puts fail, as a full disk or a lost connection makes them. */
-    private record FailingPuts(BlobStore inner) implements BlobStore {
+    private static final class FailingPuts extends ForwardingBlobStore {
+        FailingPuts(BlobStore inner) {
+            super(inner);
+        }
+
         @Override
         public void put(String key, byte[] content) {
             throw new IllegalStateException("disk full");
-        }
-
-        @Override
-        public byte[] get(String key) {
-            return inner.get(key);
-        }
-
-        @Override
-        public byte[] getRange(String key, long offset, int length) {
-            return inner.getRange(key, offset, length);
-        }
-
-        @Override
-        public boolean exists(String key) {
-            return inner.exists(key);
-        }
-
-        @Override
-        public long size(String key) {
-            return inner.size(key);
-        }
-
-        @Override
-        public List<BlobInfo> list(String prefix) {
-            return inner.list(prefix);
-        }
-
-        @Override
-        public int removeUnfinished(Instant before) {
-            return inner.removeUnfinished(before);
-        }
-
-        @Override
-        public boolean delete(String key) {
-            return inner.delete(key);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 }

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,11 +41,10 @@ public final class QemuHypervisor implements Hypervisor {
     private final String accel;
     private final LoopbackAddresses addresses;
     private final StateFiles files;
-    private final ProcessPool pool;
+    private final RestoreProcesses processes;
     private final CpuCap cpuCap = new CpuCap(Path.of("/sys/fs/cgroup"));
     private final Map<String, QemuMachine> machines = new ConcurrentHashMap<>();
     private final List<Consumer<MachineExit>> listeners = new CopyOnWriteArrayList<>();
-    private final AtomicLong sequence = new AtomicLong();
 
     private QemuHypervisor(QemuSettings settings, QemuInstallation qemu, String accel) throws IOException {
         this.settings = settings;
@@ -52,19 +52,19 @@ public final class QemuHypervisor implements Hypervisor {
         this.accel = accel;
         this.addresses = new LoopbackAddresses(settings.addressOctet());
         this.files = new StateFiles(settings.dataDir());
-        this.pool = new ProcessPool(settings.poolSize(), this::launchSpare);
+        this.processes = new RestoreProcesses(qemu.binary(), files, settings);
     }
 
     /**
      * A driver for {@code settings}: finds the QEMU version and, for {@code AUTO}, probes
-     * whether KVM really runs a guest (a few seconds at most).
+     * whether KVM really runs a guest (boots the probe kernel; 10 s at most).
      */
     public static QemuHypervisor create(QemuSettings settings) throws IOException, InterruptedException {
         QemuInstallation qemu = QemuInstallation.find(settings.binary());
         String accel = switch (settings.acceleration()) {
             case TCG -> "tcg";
             case KVM -> "kvm";
-            case AUTO -> AccelerationProbe.runs(qemu.binary(), "kvm", Duration.ofSeconds(3)) ? "kvm" : "tcg";
+            case AUTO -> AccelerationProbe.kvmRuns(qemu.binary(), settings.probeKernel()) ? "kvm" : "tcg";
         };
         LOG.info("QEMU {} at {}, accelerator {} ({})", qemu.version(), qemu.binary(), accel, settings.acceleration());
         return new QemuHypervisor(settings, qemu, accel);
@@ -89,9 +89,9 @@ public final class QemuHypervisor implements Hypervisor {
         QemuProcess process = null;
         try {
             files.createOverlays(spec);
-            process = launch(command, files.machineDirectory(spec.name()), false);
+            process = processes.launch(command, files.machineDirectory(spec.name()), false);
             QemuMachine machine = register(spec, address, process, command);
-            forward(machine.process(), spec, address);
+            machine.process().forward(spec, address, settings.qmpTimeout());
             ReadinessProbe.await(spec.name(), address, spec.readiness(), process::isAlive);
             return machine;
         } catch (IOException | QmpException e) {
@@ -108,8 +108,7 @@ public final class QemuHypervisor implements Hypervisor {
     public SavedState hibernate(Machine machine, Path directory) {
         QemuMachine m = running(machine);
         boolean fileRam = m.command().fileBackedRam();
-        try {
-            Files.createDirectories(directory);
+        return saving(m, directory, () -> {
             Duration paused = saveDevices(m, directory.resolve(fileRam ? "devices" : "state"), fileRam);
             m.expectEnd(MachineExit.Reason.HIBERNATED);
             quit(m);
@@ -118,22 +117,27 @@ public final class QemuHypervisor implements Hypervisor {
             LOG.info("{} hibernated into {}: paused {} ms, {} bytes", m, directory, paused.toMillis(),
                     state.totalBytes());
             return state;
-        } catch (IOException | QmpException | Migration.MigrationFailed e) {
-            throw saveFailed(m, directory, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw saveFailed(m, directory, e);
-        }
+        });
     }
 
     @Override
     public SavedState checkpoint(Machine machine, Path directory) {
         QemuMachine m = running(machine);
+        return saving(m, directory, () -> m.command().fileBackedRam()
+                ? Checkpoints.pauseAndCopy(m, directory, files, settings, qemu.version())
+                : Checkpoints.background(m, directory, files, settings, qemu.version()));
+    }
+
+    /** The steps of a save, which may fail on I/O, QMP or the migration. */
+    private interface SaveSteps {
+        SavedState run() throws IOException, InterruptedException;
+    }
+
+    /** Runs {@code steps} into {@code directory}; any failure becomes {@code SAVE_FAILED} (see saveFailed). */
+    private SavedState saving(QemuMachine m, Path directory, SaveSteps steps) {
         try {
             Files.createDirectories(directory);
-            return m.command().fileBackedRam()
-                    ? Checkpoints.pauseAndCopy(m, directory, files, settings, qemu.version())
-                    : Checkpoints.background(m, directory, files, settings, qemu.version());
+            return steps.run();
         } catch (IOException | QmpException | Migration.MigrationFailed e) {
             throw saveFailed(m, directory, e);
         } catch (InterruptedException e) {
@@ -151,25 +155,14 @@ public final class QemuHypervisor implements Hypervisor {
         StateFiles.Stream stream = StateFiles.stream(spec.name(), state, command.fileBackedRam());
         InetAddress address = address(spec);
         QemuProcess process = null;
-        Path ram = null;
-        boolean restored = false;
         try {
-            files.restoreDisks(spec, state);
             long t0 = System.nanoTime();
-            process = pool.take(command);
-            boolean pooled = process != null;
-            if (pooled) {
-                files.copyRamInto(state, process.paths().ram());
-            } else {
-                Path directory = files.machineDirectory(spec.name());
-                ram = directory.resolve("ram-" + sequence.incrementAndGet());
-                files.copyRamTo(state, ram);
-                process = launch(command, directory, true, ram);
-            }
+            RestoreProcesses.Acquired acquired = processes.acquire(spec, command, state);
+            process = acquired.process();
             long started = System.nanoTime();
             QmpClient qmp = process.qmp();
             Migration.capabilities(qmp, capabilities(command.fileBackedRam()), settings.qmpTimeout());
-            forward(process, spec, address);
+            process.forward(spec, address, settings.qmpTimeout());
             qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + QemuCommand.shellWord(stream.file())),
                     settings.qmpTimeout());
             Migration.await(process, settings.saveTimeout());
@@ -181,9 +174,8 @@ public final class QemuHypervisor implements Hypervisor {
             long ready = System.nanoTime();
             machine.wakeSteps(new QemuMachine.WakeSteps(Duration.ofNanos(started - t0),
                     Duration.ofNanos(loaded - started), Duration.ofNanos(running - loaded),
-                    Duration.ofNanos(ready - running), pooled));
-            pool.fill(command);
-            restored = true;
+                    Duration.ofNanos(ready - running), acquired.source()));
+            processes.refill(command);
             LOG.info("{} restored in {} ms ({})", machine, (ready - t0) / 1_000_000, machine.wakeSteps());
             return machine;
         } catch (IOException | QmpException | Migration.MigrationFailed e) {
@@ -193,10 +185,29 @@ public final class QemuHypervisor implements Hypervisor {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw failed(Kind.RESTORE_FAILED, spec, address, process, "interrupted while restoring", e);
-        } finally {
-            if (!restored && ram != null) {
-                files.deleteQuietly(ram);
-            }
+        }
+    }
+
+    /**
+     * Starts, ahead of an expected wake, the process that {@link #restore} of this
+     * {@code state} as {@code spec} will then use, with the RAM copied and disks in place:
+     * only loading the device state and {@code cont} are left on the wake path. A restore of
+     * another state discards it; so does the next prepare of the same name.
+     */
+    @Override
+    public void prepare(VmSpec spec, SavedState state) {
+        QemuCommand command = command(spec);
+        StateFiles.requireCompatible(spec.name(), state, qemu.version(), command.fingerprint());
+        spec.requireFiles();
+        StateFiles.stream(spec.name(), state, command.fileBackedRam());
+        try {
+            processes.prepare(spec, command, state);
+        } catch (IOException | QmpException e) {
+            throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "cannot prepare a restore: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "interrupted while preparing", e);
         }
     }
 
@@ -234,6 +245,7 @@ public final class QemuHypervisor implements Hypervisor {
         if (resize.memoryMib().isPresent()) {
             memory = Balloon.resize(m.process().qmp(), resize.memoryMib().getAsInt(), settings.qmpTimeout());
         }
+        LOG.info("{} resized: cpu {}, memory {}", m, cpu, memory);
         return new ResizeResult(cpu, memory);
     }
 
@@ -249,34 +261,17 @@ public final class QemuHypervisor implements Hypervisor {
 
     /** Waits until the pool holds its pre-started processes for {@code spec}'s shape; false on timeout. */
     public boolean awaitPool(VmSpec spec, Duration timeout) throws InterruptedException {
-        return pool.awaitFilled(command(spec), timeout);
+        return processes.awaitPool(command(spec), timeout);
     }
 
     @Override
     public void close() {
-        pool.close();
+        processes.close();
         machines.values().forEach(this::stop);
     }
 
     private QemuCommand command(VmSpec spec) {
         return new QemuCommand(spec, accel, settings.fileBackedRam() && spec.fileBackedRam());
-    }
-
-    private QemuProcess launch(QemuCommand command, Path directory, boolean incoming)
-            throws IOException, InterruptedException {
-        return launch(command, directory, incoming, directory.resolve("ram-" + sequence.incrementAndGet()));
-    }
-
-    private QemuProcess launch(QemuCommand command, Path directory, boolean incoming, Path ram)
-            throws IOException, InterruptedException {
-        QemuCommand.Paths paths = new QemuCommand.Paths(ram, directory.resolve("console.log"),
-                files.qmpSocket(sequence.incrementAndGet()));
-        return QemuProcess.launch(command.arguments(qemu.binary(), paths, incoming), directory, paths,
-                settings.qmpTimeout());
-    }
-
-    private QemuProcess launchSpare(QemuCommand command) throws IOException, InterruptedException {
-        return launch(command, files.poolDirectory(sequence.incrementAndGet()), true);
     }
 
     private Map<String, Boolean> capabilities(boolean fileRam) {
@@ -292,19 +287,6 @@ public final class QemuHypervisor implements Hypervisor {
         qmp.execute("migrate", Map.of("uri", "exec:cat > " + QemuCommand.shellWord(stream)), settings.qmpTimeout());
         Migration.await(m.process(), settings.saveTimeout());
         return Duration.ofNanos(System.nanoTime() - t0);
-    }
-
-    /** Forwards each declared port from {@code address} (host port = guest port) with HMP hostfwd_add. */
-    private void forward(QemuProcess process, VmSpec spec, InetAddress address) throws InterruptedException {
-        for (int port : spec.ports()) {
-            String rule = "tcp:" + address.getHostAddress() + ":" + port + "-:" + port;
-            String said = process.qmp().execute("human-monitor-command",
-                    Map.of("command-line", "hostfwd_add n0 " + rule), settings.qmpTimeout()).asText();
-            if (!said.isBlank()) {
-                throw new HypervisorException(Kind.START_FAILED, spec.name(),
-                        "cannot forward " + rule + ": " + said.strip());
-            }
-        }
     }
 
     private void quit(QemuMachine m) throws InterruptedException {
@@ -358,19 +340,26 @@ public final class QemuHypervisor implements Hypervisor {
 
     private HypervisorException failed(Kind kind, VmSpec spec, InetAddress address, QemuProcess process,
                                        String message, Exception cause) {
-        QemuMachine registered = machines.get(spec.name());
+        QemuMachine found = machines.get(spec.name());
+        QemuMachine registered = found != null && found.process() == process ? found : null;
         String detail = "";
         if (process != null) {
-            if (registered != null && registered.process() == process) {
+            if (registered != null) {
                 registered.expectEnd(MachineExit.Reason.CRASHED);
             }
             boolean died = !process.isAlive();
             try {
                 process.kill();
+                if (registered != null) {
+                    // the exit handler releases what the machine held: let it finish before the caller looks
+                    registered.exit().get(settings.qmpTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warn("{}: its end was not reported within {}", registered, settings.qmpTimeout());
             }
-            if (registered == null || registered.process() != process) {
+            if (registered == null) {
                 files.deleteRam(process);
                 addresses.release(address);
             }

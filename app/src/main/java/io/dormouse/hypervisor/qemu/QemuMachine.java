@@ -10,9 +10,12 @@ import java.util.concurrent.CompletableFuture;
 /** A VM running in a QEMU process of the {@link QemuHypervisor}. */
 final class QemuMachine implements Machine {
 
-    /** How long each step of a restore took; null steps did not happen. */
+    /**
+     * How long each step of a restore took, and where its process came from: {@code new},
+     * {@code pool} or {@code prepared}.
+     */
     record WakeSteps(Duration processStart, Duration migrateIncoming, Duration cont, Duration firstAnswer,
-                     boolean pooled) {
+                     String source) {
     }
 
     private final VmSpec spec;

@@ -1,12 +1,16 @@
 package io.dormouse.hypervisor.qemu;
 
+import io.dormouse.hypervisor.HypervisorException;
+import io.dormouse.hypervisor.VmSpec;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -70,6 +74,22 @@ final class QemuProcess {
             return QmpClient.connect(socket, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
         } catch (QmpException e) {
             throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Forwards each of {@code spec}'s ports from {@code address} (host port = guest port) with
+     * HMP {@code hostfwd_add}, which answers with text only when it fails.
+     */
+    void forward(VmSpec spec, InetAddress address, Duration timeout) throws InterruptedException {
+        for (int port : spec.ports()) {
+            String rule = "tcp:" + address.getHostAddress() + ":" + port + "-:" + port;
+            String said = qmp.execute("human-monitor-command", Map.of("command-line", "hostfwd_add n0 " + rule),
+                    timeout).asText();
+            if (!said.isBlank()) {
+                throw new HypervisorException(HypervisorException.Kind.START_FAILED, spec.name(),
+                        "cannot forward " + rule + ": " + said.strip());
+            }
         }
     }
 

@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param stopTimeout   how long a guest gets to power down before QEMU is told to quit
  * @param saveTimeout   for a migration (save or load) to complete
  * @param addressOctet  machines get addresses 127.addressOctet.x.y
+ * @param probeKernel   a Linux kernel that {@code AUTO} boots under KVM to see whether KVM works;
+ *                      null: AUTO cannot probe and uses TCG
  */
 public record QemuSettings(String binary, Path dataDir, Acceleration acceleration, int poolSize,
                            boolean fileBackedRam, Duration qmpTimeout, Duration stopTimeout, Duration saveTimeout,
-                           int addressOctet) {
+                           int addressOctet, Path probeKernel) {
 
     public QemuSettings {
         if (binary == null || binary.isBlank()) {
@@ -42,34 +44,39 @@ public record QemuSettings(String binary, Path dataDir, Acceleration acceleratio
         }
     }
 
-    /** The defaults: qemu-system-x86_64 from the PATH, AUTO, no pool, file-backed RAM, 10/10/60 s. */
+    /** The defaults: qemu-system-x86_64 from the PATH, AUTO, no pool, file-backed RAM, 10/10/60 s, no probe kernel. */
     public static QemuSettings defaults(Path dataDir) {
         return new QemuSettings("qemu-system-x86_64", dataDir, Acceleration.AUTO, 0, true, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(60), 77);
+                Duration.ofSeconds(10), Duration.ofSeconds(60), 77, null);
     }
 
     public QemuSettings withAcceleration(Acceleration a) {
         return new QemuSettings(binary, dataDir, a, poolSize, fileBackedRam, qmpTimeout, stopTimeout, saveTimeout,
-                addressOctet);
+                addressOctet, probeKernel);
     }
 
     public QemuSettings withPoolSize(int size) {
         return new QemuSettings(binary, dataDir, acceleration, size, fileBackedRam, qmpTimeout, stopTimeout,
-                saveTimeout, addressOctet);
+                saveTimeout, addressOctet, probeKernel);
     }
 
     public QemuSettings withFileBackedRam(boolean on) {
         return new QemuSettings(binary, dataDir, acceleration, poolSize, on, qmpTimeout, stopTimeout, saveTimeout,
-                addressOctet);
+                addressOctet, probeKernel);
     }
 
     public QemuSettings withStopTimeout(Duration timeout) {
         return new QemuSettings(binary, dataDir, acceleration, poolSize, fileBackedRam, qmpTimeout, timeout,
-                saveTimeout, addressOctet);
+                saveTimeout, addressOctet, probeKernel);
     }
 
     public QemuSettings withAddressOctet(int octet) {
         return new QemuSettings(binary, dataDir, acceleration, poolSize, fileBackedRam, qmpTimeout, stopTimeout,
-                saveTimeout, octet);
+                saveTimeout, octet, probeKernel);
+    }
+
+    public QemuSettings withProbeKernel(Path kernel) {
+        return new QemuSettings(binary, dataDir, acceleration, poolSize, fileBackedRam, qmpTimeout, stopTimeout,
+                saveTimeout, addressOctet, kernel);
     }
 }

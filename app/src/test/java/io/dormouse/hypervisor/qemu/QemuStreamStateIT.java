@@ -58,6 +58,13 @@ class QemuStreamStateIT {
             ResizeResult resized = qemu.resize(back, new Resize(java.util.OptionalInt.of(50),
                     java.util.OptionalInt.of(96)));
             assertThat(resized.cpu()).isNotInstanceOf(ResizeResult.Unchanged.class);
+            if (resized.cpu() instanceof ResizeResult.Applied applied) {
+                Path procs = applied.how().startsWith("cgroup v2")
+                        ? Path.of("/sys/fs/cgroup/dormouse-stream/cgroup.procs")
+                        : Path.of("/sys/fs/cgroup/cpu/dormouse/stream/cgroup.procs");
+                assertThat(Files.readAllLines(procs)).as(applied.how())
+                        .contains(Long.toString(((QemuMachine) back).pid()));
+            }
             // the demo guest has no virtio_balloon driver: the driver must say so, not claim success
             assertThat(resized.memory()).isInstanceOfSatisfying(ResizeResult.Unsupported.class,
                     u -> assertThat(u.why()).contains("96 MiB"));
@@ -66,9 +73,18 @@ class QemuStreamStateIT {
     }
 
     @Test
-    void probesThatTcgRunsGuestCode() throws Exception {
-        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "tcg", Duration.ofSeconds(10))).isTrue();
-        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "no-such-accel", Duration.ofSeconds(10))).isFalse();
+    void probesWhetherAKernelRunsUnderAnAccelerator() throws Exception {
+        Path kernel = GuestImage.directory().resolve("vmlinuz");
+        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "tcg", kernel, Duration.ofSeconds(30))).isTrue();
+        assertThat(AccelerationProbe.runs("qemu-system-x86_64", "no-such-accel", kernel, Duration.ofSeconds(10)))
+                .isFalse();
+    }
+
+    @Test
+    void autoFallsBackToTcgWithoutAProbeKernel() throws Exception {
+        try (QemuHypervisor qemu = QemuHypervisor.create(QemuSettings.defaults(dir.resolve("auto")))) {
+            assertThat(qemu.accelerator()).isEqualTo("tcg");
+        }
     }
 
     private static long count(Machine m) throws Exception {
