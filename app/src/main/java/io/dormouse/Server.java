@@ -7,12 +7,12 @@ import io.dormouse.api.FleetRoutes;
 import io.dormouse.api.ForecastRoutes;
 import io.dormouse.api.SeriesRoutes;
 import io.dormouse.api.SnapshotRoutes;
+import io.dormouse.api.VmRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
 import io.dormouse.dns.DnsServer;
 import io.dormouse.dns.DnsSettings;
-import io.dormouse.dns.WakeResult;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.StateStore;
 import io.dormouse.telemetry.Metrics;
@@ -24,7 +24,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,21 +65,20 @@ public final class Server implements AutoCloseable {
                 db.password().value(), db.busyTimeout()), InstantSource.system(), registry);
         parts.add(store);
         LocalHost.register(store.hosts());
-        StoredNames names = new StoredNames(store);
-        parts.add(names);
         SnapshotBackend snapshots = SnapshotBackend.open(config.snapshot(), dataDir, System.getenv(), InstantSource.system());
         parts.add(snapshots);
-        dns = DnsServer.start(DnsSettings.from(config.dns()), names,
-                vm -> CompletableFuture.completedFuture(new WakeResult.Failed(
-                        "waking VMs needs the VM manager, which this version does not have yet")),
-                registry);
+        VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), registry, dataDir);
+        parts.add(vms);
+        FleetNames names = new FleetNames(vms.fleet, vms.wakes);
+        dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
         parts.add(dns);
         Map<String, Object> versionInfo = new LinkedHashMap<>();
         versionInfo.put("version", Version.current());
         versionInfo.put("java", Runtime.version().toString());
         versionInfo.put("startedAt", Instant.now().toString());
         api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
-                List.of(new FleetRoutes(store), new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
+                List.of(new VmRoutes(vms.fleet, vms.lifecycle, vms.wakes, store, dataDir), new FleetRoutes(store),
+                        new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
                         new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace())));
         parts.add(api);
         ready.set(true);

@@ -31,7 +31,8 @@ public final class RunningServer implements AutoCloseable {
                 "data-dir", dataDir.toString(),
                 "api.listen", "127.0.0.1:0",
                 "api.token", token.value(),
-                "dns.listen", "127.0.0.1:0"));
+                "dns.listen", "127.0.0.1:0",
+                "vm.hypervisor", "fake"));
     }
 
     public int dnsPort() {

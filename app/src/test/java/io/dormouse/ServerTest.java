@@ -162,10 +162,14 @@ class ServerTest {
             store.vms().insert(new NewVm("web-1", "hibernated", "{\"cpus\":1}", "127.0.1.2", "127.0.2.2", 5, "gold"));
         }
         JsonNode vms = JSON.readTree(get("/v1/vms", token()).body());
+        for (int i = 0; i < 40 && vms.isEmpty(); i++) {
+            Thread.sleep(100); // the fleet picks up rows written by another process within vm.fleet-sync
+            vms = JSON.readTree(get("/v1/vms", token()).body());
+        }
         assertThat(vms).hasSize(1);
         assertThat(vms.get(0).path("name").asText()).isEqualTo("web-1");
         assertThat(vms.get(0).path("state").asText()).isEqualTo("hibernated");
-        assertThat(vms.get(0).path("spec").path("cpus").asInt()).isEqualTo(1);
+        assertThat(vms.get(0).path("frontAddress").asText()).isEqualTo("127.0.2.2");
         assertThat(JSON.readTree(get("/v1/vms/web-1", token()).body()).path("slaClass").asText()).isEqualTo("gold");
         assertThat(JSON.readTree(get("/v1/vms/web-1/snapshots", token()).body())).isEmpty();
 
@@ -179,7 +183,7 @@ class ServerTest {
         server.close();
         DormouseConfig base = config(dir.resolve("data"), Secret.NONE);
         DormouseConfig broken = new DormouseConfig(base.dataDir(), base.log(), base.api(), base.dns(),
-                new DatabaseConfig("jdbc:postgresql://127.0.0.1:1/none", "u", Secret.NONE, Duration.ofSeconds(1)), base.snapshot());
+                new DatabaseConfig("jdbc:postgresql://127.0.0.1:1/none", "u", Secret.NONE, Duration.ofSeconds(1)), base.snapshot(), base.vm());
         assertThatThrownBy(() -> Server.start(broken))
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none");

@@ -4,6 +4,7 @@ import io.dormouse.blob.BlobException;
 import io.dormouse.forecast.ForecastException;
 import io.dormouse.snapshot.SnapshotException;
 import io.dormouse.state.StateException;
+import io.dormouse.vm.VmException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +38,15 @@ final class Problems {
                 case NOT_FOUND -> Problem.of(404, "not-found", "Not found", blob.getMessage());
                 case INVALID -> Problem.of(400, "bad-request", "Bad request", blob.getMessage());
                 case FAILED -> Problem.of(503, "snapshot-store-failed", "Snapshot store failed", blob.getMessage());
+            };
+            case VmException vm -> switch (vm.kind()) {
+                case NOT_FOUND -> Problem.of(404, "not-found", "Not found", vm.getMessage());
+                case DUPLICATE -> Problem.of(409, "duplicate", "Already exists", vm.getMessage());
+                case ILLEGAL_TRANSITION -> Problem.of(409, "illegal-transition", "Not allowed in this state", vm.getMessage());
+                case INVALID_SPEC -> Problem.of(400, "invalid-spec", "Invalid VM spec", vm.getMessage());
+                case OVER_CAPACITY -> Problem.of(422, "over-capacity", "Larger than any host", vm.getMessage());
+                case BUSY -> Problem.of(429, "busy", "Too many waiting", vm.getMessage());
+                case FAILED -> Problem.of(500, "transition-failed", "Transition failed", vm.getMessage());
             };
             case ForecastException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
             case IllegalArgumentException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());

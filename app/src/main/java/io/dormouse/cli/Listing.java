@@ -1,6 +1,7 @@
 package io.dormouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -26,7 +27,9 @@ abstract class Listing implements Runnable {
         if (client.json) {
             Output.json(spec.commandLine().getOut(), rows);
         } else {
-            Output.table(spec.commandLine().getOut(), rows, columns());
+            // one object (a show command) is a table of one row
+            Output.table(spec.commandLine().getOut(), rows.isObject() ? JsonNodeFactory.instance.arrayNode().add(rows) : rows,
+                    columns());
         }
     }
 }

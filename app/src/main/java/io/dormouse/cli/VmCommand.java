@@ -7,7 +7,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code dormouse vm}: the fleet's virtual machines. */
 @Command(name = "vm", mixinStandardHelpOptions = true, description = "Lists and manages virtual machines.",
-        subcommands = {VmCommand.List.class, VmCommand.Show.class, SeriesCommands.Show.class, SeriesCommands.Import.class})
+        subcommands = {VmMoves.Create.class, VmCommand.List.class, VmCommand.Show.class, VmMoves.Start.class,
+                VmMoves.Stop.class, VmMoves.Hibernate.class, VmMoves.Wake.class, VmMoves.Restore.class,
+                VmMoves.Terminate.class, VmCommand.Events.class, SeriesCommands.Show.class, SeriesCommands.Import.class})
 final class VmCommand extends GroupCommand {
 
     static String path(String name) {
@@ -23,7 +25,7 @@ final class VmCommand extends GroupCommand {
 
         @Override
         String[] columns() {
-            return new String[] {"name", "state", "address", "priority", "slaClass", "updatedAt"};
+            return new String[] {"name", "state", "address", "frontAddress", "priority", "slaClass", "snapshotVersion"};
         }
     }
 
@@ -39,7 +41,24 @@ final class VmCommand extends GroupCommand {
 
         @Override
         String[] columns() {
-            return new String[] {"name", "state", "address", "frontAddress", "priority", "slaClass", "createdAt", "updatedAt"};
+            return new String[] {"name", "state", "healthy", "address", "frontAddress", "priority", "slaClass",
+                "snapshotVersion", "hibernatedAt", "wakeEstimateMs", "updatedAt"};
+        }
+    }
+
+    @Command(name = "events", mixinStandardHelpOptions = true, description = "Lists a VM's lifecycle transitions.")
+    static final class Events extends Listing {
+        @Parameters(paramLabel = "NAME", description = "The VM's name.")
+        String name;
+
+        @Override
+        String path() {
+            return VmCommand.path(name) + "/events";
+        }
+
+        @Override
+        String[] columns() {
+            return new String[] {"id", "from", "to", "reason", "startedAt", "durationMs", "outcome", "error"};
         }
     }
 }

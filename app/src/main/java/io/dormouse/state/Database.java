@@ -25,6 +25,7 @@ final class Database implements StateStore {
     private final Jdbi jdbi;
     private final VmRecords vms;
     private final VmEvents vmEvents;
+    private final Transitions transitions;
     private final SnapshotVersions snapshotVersions;
     private final Hosts hosts;
     private final MetricSamples metricSamples;
@@ -36,6 +37,7 @@ final class Database implements StateStore {
         this.jdbi = Jdbi.create(pool);
         this.vms = new VmRecords(this, clock);
         this.vmEvents = new VmEvents(this, clock);
+        this.transitions = new Transitions(this, vms, vmEvents);
         this.snapshotVersions = new SnapshotVersions(this);
         this.hosts = new Hosts(this, clock);
         this.metricSamples = new MetricSamples(this);
@@ -100,6 +102,11 @@ final class Database implements StateStore {
     @Override
     public VmEvents vmEvents() {
         return vmEvents;
+    }
+
+    @Override
+    public Transitions transitions() {
+        return transitions;
     }
 
     @Override

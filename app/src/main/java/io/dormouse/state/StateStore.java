@@ -37,6 +37,9 @@ public interface StateStore extends AutoCloseable {
 
     VmEvents vmEvents();
 
+    /** A VM's row and its journal entry written together. */
+    Transitions transitions();
+
     SnapshotVersions snapshotVersions();
 
     Hosts hosts();

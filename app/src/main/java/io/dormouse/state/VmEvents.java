@@ -3,6 +3,7 @@ package io.dormouse.state;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /**
@@ -43,16 +44,20 @@ public final class VmEvents {
         Require.text("toState", toState);
         Require.text("reason", reason);
         String action = "beginning the transition of VM " + vmId + " from " + fromState + " to " + toState;
-        return database.write(action, handle -> handle.createQuery(
-                        "INSERT INTO vm_events (vm_id, from_state, to_state, reason, started_at)"
-                                + " VALUES (:vmId, :fromState, :toState, :reason, :now) RETURNING id")
+        return database.write(action, handle -> insert(handle, vmId, fromState, toState, reason));
+    }
+
+    /** The insert of {@link #begin} inside a caller's transaction. */
+    long insert(Handle handle, long vmId, String fromState, String toState, String reason) {
+        return handle.createQuery("INSERT INTO vm_events (vm_id, from_state, to_state, reason, started_at)"
+                        + " VALUES (:vmId, :fromState, :toState, :reason, :now) RETURNING id")
                 .bind("vmId", vmId)
                 .bind("fromState", fromState)
                 .bind("toState", toState)
                 .bind("reason", reason)
                 .bind("now", clock.millis())
                 .mapTo(Long.class)
-                .one());
+                .one();
     }
 
     /**
@@ -67,28 +72,32 @@ public final class VmEvents {
         if (outcome == null) {
             throw new IllegalArgumentException("outcome of transition " + id + " is missing");
         }
+        return database.write("completing transition " + id + " as " + outcome,
+                handle -> complete(handle, id, outcome, error));
+    }
+
+    /** The update of {@link #complete(long, VmEvent.Outcome, String)} inside a caller's transaction. */
+    VmEvent complete(Handle handle, long id, VmEvent.Outcome outcome, String error) {
         String action = "completing transition " + id + " as " + outcome;
-        return database.write(action, handle -> {
-            int updated = handle.createUpdate("UPDATE vm_events SET completed_at = :now,"
-                            + " duration_ms = :now - started_at, outcome = :outcome, error = :error"
-                            + " WHERE id = :id AND completed_at IS NULL")
-                    .bind("now", clock.millis())
-                    .bind("outcome", outcome.name())
-                    .bind("error", error)
-                    .bind("id", id)
-                    .execute();
-            VmEvent event = handle.createQuery("SELECT " + COLUMNS + " FROM vm_events WHERE id = :id")
-                    .bind("id", id)
-                    .map(ROW)
-                    .findOne()
-                    .orElseThrow(() -> new StateException(StateException.Kind.NOT_FOUND,
-                            action + ": there is no such transition"));
-            if (updated == 0) {
-                throw new StateException(StateException.Kind.CONFLICT, action + ": it was completed already, at "
-                        + event.completedAt() + " as " + event.outcome());
-            }
-            return event;
-        });
+        int updated = handle.createUpdate("UPDATE vm_events SET completed_at = :now,"
+                        + " duration_ms = :now - started_at, outcome = :outcome, error = :error"
+                        + " WHERE id = :id AND completed_at IS NULL")
+                .bind("now", clock.millis())
+                .bind("outcome", outcome.name())
+                .bind("error", error)
+                .bind("id", id)
+                .execute();
+        VmEvent event = handle.createQuery("SELECT " + COLUMNS + " FROM vm_events WHERE id = :id")
+                .bind("id", id)
+                .map(ROW)
+                .findOne()
+                .orElseThrow(() -> new StateException(StateException.Kind.NOT_FOUND,
+                        action + ": there is no such transition"));
+        if (updated == 0) {
+            throw new StateException(StateException.Kind.CONFLICT, action + ": it was completed already, at "
+                    + event.completedAt() + " as " + event.outcome());
+        }
+        return event;
     }
 
     /** The transitions of VM {@code vmId}, oldest first. */

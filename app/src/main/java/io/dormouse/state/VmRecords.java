@@ -1,9 +1,9 @@
 package io.dormouse.state;
 
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.mapper.RowMapper;
 
 /** The {@code vms} table: one row per VM the fleet knows, whatever its state. */
@@ -76,31 +76,48 @@ public final class VmRecords {
      *                        and decide again), {@link StateException.Kind#NOT_FOUND} when the VM is gone
      */
     public VmRecord updateState(VmRecord current, String state) {
+        return updateState(current, state, current.address(), current.frontAddress());
+    }
+
+    /**
+     * Moves {@code current} to {@code state} with these addresses (null for none), provided nobody changed
+     * the row since {@code current} was read; fails as {@link #updateState(VmRecord, String)} does.
+     */
+    public VmRecord updateState(VmRecord current, String state, String address, String frontAddress) {
         Require.text("state", state);
-        Instant now = clock.instant();
-        String action = "moving VM " + current.name() + " from " + current.state() + " to " + state;
-        return database.write(action, handle -> {
-            int updated = handle.createUpdate("UPDATE vms SET state = :state, updated_at = :now, version = version + 1"
-                            + " WHERE id = :id AND version = :version")
-                    .bind("state", state)
-                    .bind("now", now.toEpochMilli())
-                    .bind("id", current.id())
-                    .bind("version", current.version())
-                    .execute();
-            Optional<VmRecord> after = handle.createQuery("SELECT " + COLUMNS + " FROM vms WHERE id = :id")
-                    .bind("id", current.id())
-                    .map(ROW)
-                    .findOne();
-            if (after.isEmpty()) {
-                throw new StateException(StateException.Kind.NOT_FOUND, action + ": the VM no longer exists");
-            }
-            if (updated == 0) {
-                throw new StateException(StateException.Kind.CONFLICT, action + ": the VM changed since version "
-                        + current.version() + " was read (it is at version " + after.get().version()
-                        + ", state " + after.get().state() + "); read it again and retry");
-            }
-            return after.get();
-        });
+        return database.write(moving(current, state), handle -> update(handle, current, state, address, frontAddress));
+    }
+
+    /** The update of {@link #updateState(VmRecord, String, String, String)} inside a caller's transaction. */
+    VmRecord update(Handle handle, VmRecord current, String state, String address, String frontAddress) {
+        String action = moving(current, state);
+        int updated = handle.createUpdate("UPDATE vms SET state = :state, address = :address,"
+                        + " front_address = :frontAddress, updated_at = :now, version = version + 1"
+                        + " WHERE id = :id AND version = :version")
+                .bind("state", state)
+                .bind("address", address)
+                .bind("frontAddress", frontAddress)
+                .bind("now", clock.millis())
+                .bind("id", current.id())
+                .bind("version", current.version())
+                .execute();
+        Optional<VmRecord> after = handle.createQuery("SELECT " + COLUMNS + " FROM vms WHERE id = :id")
+                .bind("id", current.id())
+                .map(ROW)
+                .findOne();
+        if (after.isEmpty()) {
+            throw new StateException(StateException.Kind.NOT_FOUND, action + ": the VM no longer exists");
+        }
+        if (updated == 0) {
+            throw new StateException(StateException.Kind.CONFLICT, action + ": the VM changed since version "
+                    + current.version() + " was read (it is at version " + after.get().version()
+                    + ", state " + after.get().state() + "); read it again and retry");
+        }
+        return after.get();
+    }
+
+    private static String moving(VmRecord current, String state) {
+        return "moving VM " + current.name() + " from " + current.state() + " to " + state;
     }
 
     /** Removes the VM with its transitions, snapshot version rows and samples; false when there was none. */

@@ -58,6 +58,33 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void aTransitionWritesTheRowAndTheJournalTogether() {
+        VmRecord vm = vm("web-1");
+        Transitions.Begun begun = store.transitions().begin(vm, "hibernating", "hibernated", "api");
+        assertThat(begun.vm().state()).isEqualTo("hibernating");
+        assertThat(begun.vm().version()).isEqualTo(vm.version() + 1);
+        assertThat(store.vmEvents().listOpen()).singleElement().satisfies(e -> {
+            assertThat(e.id()).isEqualTo(begun.event());
+            assertThat(e.fromState()).isEqualTo("Running");
+            assertThat(e.toState()).isEqualTo("hibernated");
+        });
+        advance(Duration.ofMillis(250));
+        VmRecord done = store.transitions().complete(begun.vm(), "hibernated", null, "127.0.2.1", begun.event(),
+                VmEvent.Outcome.SUCCEEDED, null);
+        assertThat(done.state()).isEqualTo("hibernated");
+        assertThat(done.address()).isNull();
+        assertThat(store.vmEvents().listOpen()).isEmpty();
+        assertThat(store.vmEvents().listByVm(vm.id()).getFirst().duration()).isEqualTo(Duration.ofMillis(250));
+
+        // a stale row fails the whole completion: the journal entry stays as it was
+        long again = store.transitions().begin(done, "restoring", "running", "dns").event();
+        assertThatThrownBy(() -> store.transitions().complete(done, "running", "127.0.1.1", null, again,
+                VmEvent.Outcome.SUCCEEDED, null)).isInstanceOfSatisfying(StateException.class,
+                e -> assertThat(e.kind()).isEqualTo(StateException.Kind.CONFLICT));
+        assertThat(store.vmEvents().listOpen()).extracting(VmEvent::id).containsExactly(again);
+    }
+
+    @Test
     void insertedVmReadsBackWithStoreAssignedFields() {
         VmRecord inserted = store.vms().insert(new NewVm("web-1", "Provisioning", SPEC, null, "127.0.2.7", 3, "gold"));
 

@@ -6,14 +6,14 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** The demo guest (guest/build) built once per test JVM into {@code target/guest-image} of the module. */
-final class GuestImage {
+public final class GuestImage {
 
     private static Path built;
 
     private GuestImage() {
     }
 
-    static synchronized Path directory() throws IOException, InterruptedException {
+    public static synchronized Path directory() throws IOException, InterruptedException {
         if (built != null) {
             return built;
         }

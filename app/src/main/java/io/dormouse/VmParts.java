@@ -1,0 +1,121 @@
+package io.dormouse;
+
+import io.dormouse.alloc.Allocator;
+import io.dormouse.alloc.Host;
+import io.dormouse.alloc.Resources;
+import io.dormouse.config.VmConfig;
+import io.dormouse.hypervisor.Hypervisor;
+import io.dormouse.hypervisor.fake.FakeHypervisor;
+import io.dormouse.hypervisor.qemu.Acceleration;
+import io.dormouse.hypervisor.qemu.QemuHypervisor;
+import io.dormouse.hypervisor.qemu.QemuSettings;
+import io.dormouse.snapshot.SnapshotStore;
+import io.dormouse.state.StateStore;
+import io.dormouse.vm.Fleet;
+import io.dormouse.vm.Heartbeat;
+import io.dormouse.vm.Lifecycle;
+import io.dormouse.vm.Reconciler;
+import io.dormouse.vm.VmMetrics;
+import io.dormouse.vm.WakeCoordinator;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The VM manager as the server runs it: the hypervisor, the fleet, allocation, the lifecycle, wakes,
+ * and the chores that keep them true (fleet sync, reconcile, heartbeat).
+ */
+final class VmParts implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VmParts.class);
+
+    final Hypervisor hypervisor;
+    final Fleet fleet;
+    final Allocator allocator;
+    final Lifecycle lifecycle;
+    final WakeCoordinator wakes;
+    final Reconciler reconciler;
+    private final List<Thread> chores = new ArrayList<>();
+
+    private VmParts(VmConfig config, StateStore store, SnapshotStore snapshots, MeterRegistry registry, Path dataDir,
+                    Hypervisor hypervisor) {
+        this.hypervisor = hypervisor;
+        InstantSource clock = InstantSource.system();
+        fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
+        allocator = new Allocator(store.hosts().list().stream()
+                .map(h -> new Host(h.name(), new Resources((int) Math.floor(h.vcpus() * config.cpuOvercommit()),
+                        h.memoryMib(), h.netMbps()))).toList(),
+                config.preemption(), vm -> fleet.idleFor(vm, config.preemptIdleAfter()), clock);
+        VmMetrics metrics = new VmMetrics(registry);
+        metrics.watch(fleet, allocator);
+        lifecycle = new Lifecycle(store, fleet, hypervisor, snapshots, allocator, metrics, config,
+                dataDir.resolve("saves"));
+        wakes = new WakeCoordinator(fleet, lifecycle::wake, config.wakeWaiters());
+        reconciler = new Reconciler(store, fleet, lifecycle);
+        reconciler.atStartup();
+        Heartbeat heartbeat = new Heartbeat(fleet, lifecycle, config.heartbeatMisses(), Duration.ofSeconds(1));
+        chore("fleet-sync", config.fleetSync(), fleet::sync);
+        chore("reconcile", config.reconcileInterval(), reconciler::periodic);
+        chore("heartbeat", config.heartbeatInterval(), heartbeat::round);
+    }
+
+    static VmParts start(VmConfig config, StateStore store, SnapshotStore snapshots, MeterRegistry registry,
+                         Path dataDir) {
+        Hypervisor hypervisor = hypervisor(config, dataDir);
+        try {
+            return new VmParts(config, store, snapshots, registry, dataDir, hypervisor);
+        } catch (RuntimeException | Error e) {
+            hypervisor.close();
+            throw e;
+        }
+    }
+
+    private static Hypervisor hypervisor(VmConfig config, Path dataDir) {
+        if (config.hypervisor().equals("fake")) {
+            return FakeHypervisor.create();
+        }
+        Orphans.end(dataDir);
+        try {
+            QemuSettings settings = QemuSettings.defaults(dataDir)
+                    .withAcceleration(Acceleration.valueOf(config.accel().toUpperCase(Locale.ROOT)));
+            // auto needs a kernel to probe KVM with; the demo guest's serves when it is built
+            Path demoKernel = dataDir.resolve("images/demo/vmlinuz");
+            return QemuHypervisor.create(Files.isRegularFile(demoKernel) ? settings.withProbeKernel(demoKernel) : settings);
+        } catch (IOException e) {
+            throw new UncheckedIOException("vm.hypervisor qemu: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while probing QEMU", e);
+        }
+    }
+
+    private void chore(String name, Duration every, Runnable work) {
+        chores.add(Thread.ofVirtual().name(name).start(() -> {
+            while (!Thread.currentThread().isInterrupted()) {
+                try {
+                    Thread.sleep(every);
+                    work.run();
+                } catch (InterruptedException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.atWarn().setCause(e).log(name + " failed; it runs again in " + every);
+                }
+            }
+        }));
+    }
+
+    @Override
+    public void close() {
+        chores.forEach(Thread::interrupt);
+        hypervisor.close();
+    }
+}

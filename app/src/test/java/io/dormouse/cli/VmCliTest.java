@@ -1,0 +1,139 @@
+package io.dormouse.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dormouse.Dormouse;
+import io.dormouse.RunningServer;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The VM lifecycle through the CLI and the REST API, against a real server running the fake hypervisor. */
+class VmCliTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private RunningServer server;
+    private StringWriter out = new StringWriter();
+    private StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("data/images/demo"));
+        Files.writeString(images.resolve("vmlinuz"), "not a kernel: the fake hypervisor never reads it");
+        Files.writeString(images.resolve("initrd.img"), "not an initramfs");
+        server = RunningServer.start(dir.resolve("data"));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private int run(String... args) {
+        out = new StringWriter();
+        err = new StringWriter();
+        CommandLine cl = Cli.commandLine(new Dormouse());
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        return cl.execute(Stream.concat(Stream.of(args), Stream.of("--data-dir", dir.resolve("data").toString(),
+                "--api", server.api())).toArray(String[]::new));
+    }
+
+    private JsonNode json(String... args) throws Exception {
+        assertThat(run(args)).as(err.toString()).isZero();
+        return JSON.readTree(out.toString());
+    }
+
+    @Test
+    void createsHibernatesAndWakesADemoVm() throws Exception {
+        assertThat(run("vm", "create", "web-1", "--demo", "--wait")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("web-1: provisioning").containsPattern("web-1 is running after [0-9.]+ s");
+
+        assertThat(run("vm", "hibernate", "web-1", "--wait")).as(err.toString()).isZero();
+        assertThat(out.toString()).containsPattern("web-1 is hibernated after [0-9.]+ s");
+        JsonNode shown = json("vm", "show", "web-1", "--json");
+        assertThat(shown.path("state").asText()).isEqualTo("hibernated");
+        assertThat(shown.path("snapshotVersion").asLong()).isEqualTo(1);
+        assertThat(json("snapshot", "list", "web-1", "--json")).hasSize(1);
+
+        JsonNode woken = json("vm", "wake", "web-1", "--wait", "--json");
+        assertThat(woken.path("state").asText()).isEqualTo("running");
+        assertThat(woken.path("address").asText()).startsWith("127.");
+
+        JsonNode events = json("vm", "events", "web-1", "--json");
+        assertThat(events).extracting(e -> e.path("from").asText() + ">" + e.path("to").asText() + ":" + e.path("outcome").asText())
+                .containsExactly("provisioning>running:succeeded", "running>hibernated:succeeded",
+                        "hibernated>running:succeeded");
+        assertThat(run("vm", "list")).isZero();
+        assertThat(out.toString()).contains("web-1").contains("running");
+
+        String metrics;
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            metrics = http.send(HttpRequest.newBuilder(URI.create(server.api() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertThat(metrics).contains("dormouse_vms{application=\"dormouse\",state=\"running\"} 1.0")
+                .contains("dormouse_vms{application=\"dormouse\",state=\"hibernated\"} 0.0")
+                .contains("dormouse_vm_transitions_total{application=\"dormouse\",from=\"running\",outcome=\"succeeded\",reason=\"api\",to=\"hibernated\"} 1.0")
+                .contains("dormouse_vm_wake_seconds_count{application=\"dormouse\",cold=\"true\",outcome=\"succeeded\",reason=\"api\"} 1")
+                .contains("dormouse_vm_hibernation_written_bytes_count{application=\"dormouse\"} 1")
+                .contains("dormouse_restore_queue_depth{application=\"dormouse\"} 0.0")
+                .contains("dormouse_capacity_memory_bytes{application=\"dormouse\",use=\"used\"} 1.34217728E8");
+    }
+
+    @Test
+    void badRequestsAreRefusedWithAProblemAndChangeNothing() throws Exception {
+        assertThat(run("vm", "create", "web-1", "--demo", "--wait")).isZero();
+        assertThat(run("vm", "stop", "web-1", "--wait")).as(err.toString()).isZero();
+
+        assertThat(run("vm", "hibernate", "web-1")).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("409").contains("VM web-1 is stopped and cannot become hibernating")
+                .contains("[illegal-transition]");
+        assertThat(run("vm", "wake", "nobody")).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("404").contains("no VM named nobody");
+        assertThat(run("vm", "create", "web-1", "--demo")).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("409").contains("[duplicate]");
+        Path huge = Files.writeString(dir.resolve("huge.yaml"), "vcpus: 1\nmemoryMib: 1048576\nkernel: /boot/none\nports: [80]\n");
+        assertThat(run("vm", "create", "huge", "--spec", huge.toString())).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("422").contains("more than any host has").contains("[over-capacity]");
+        Path typo = Files.writeString(dir.resolve("typo.yaml"), "vcpu: 1\nkernel: /boot/none\nports: [80]\n");
+        assertThat(run("vm", "create", "typo", "--spec", typo.toString())).isEqualTo(Cli.SERVER_ERROR);
+        assertThat(err.toString()).contains("400").contains("unknown field 'vcpu'");
+
+        JsonNode vms = json("vm", "list", "--json");
+        assertThat(vms).singleElement().satisfies(vm -> assertThat(vm.path("state").asText()).isEqualTo("stopped"));
+        assertThat(json("vm", "events", "web-1", "--json")).hasSize(2);
+    }
+
+    @Test
+    void createsFromFlagsAndTerminates() throws Exception {
+        Path kernel = Files.writeString(dir.resolve("vmlinuz"), "not a kernel");
+        assertThat(run("vm", "create", "api-1", "--kernel", kernel.toString(), "--memory-mib", "64", "--port", "8080",
+                "--priority", "7", "--sla", "gold", "--wait")).as(err.toString()).isZero();
+        JsonNode vm = json("vm", "show", "api-1", "--json");
+        assertThat(vm.path("priority").asInt()).isEqualTo(7);
+        assertThat(vm.path("slaClass").asText()).isEqualTo("gold");
+        assertThat(vm.path("spec").path("memoryMib").asLong()).isEqualTo(64);
+        assertThat(run("vm", "stop", "api-1", "--wait")).isZero();
+        assertThat(run("vm", "terminate", "api-1", "--wait")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("api-1 is terminated");
+        assertThat(json("host", "list", "--json")).hasSize(1);
+    }
+}

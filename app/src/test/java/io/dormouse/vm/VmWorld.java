@@ -1,0 +1,82 @@
+package io.dormouse.vm;
+
+import io.dormouse.alloc.Allocator;
+import io.dormouse.alloc.Host;
+import io.dormouse.alloc.Resources;
+import io.dormouse.blob.FileBlobStore;
+import io.dormouse.config.DormouseConfig;
+import io.dormouse.config.VmConfig;
+import io.dormouse.hypervisor.fake.FakeHypervisor;
+import io.dormouse.snapshot.SnapshotSettings;
+import io.dormouse.snapshot.SnapshotStore;
+import io.dormouse.state.DatabaseSettings;
+import io.dormouse.state.StateStore;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+
+/**
+ * A VM manager on a temporary directory: SQLite state, a file snapshot store, the fake hypervisor and
+ * one host of the given capacity.
+ */
+final class VmWorld implements AutoCloseable {
+
+    final Path dir;
+    final StateStore store;
+    final Fleet fleet;
+    final FakeHypervisor hypervisor;
+    final SnapshotStore snapshots;
+    final Allocator allocator;
+    final Lifecycle lifecycle;
+    final VmConfig config;
+
+    VmWorld(Path dir, Resources hostCapacity) {
+        this(dir, hostCapacity, DormouseConfig.defaults().vm());
+    }
+
+    VmWorld(Path dir, Resources hostCapacity, VmConfig config) {
+        this.dir = dir;
+        this.config = config;
+        store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("state.db")));
+        fleet = Fleet.load(store, config.defaultWakeEstimate(), InstantSource.system());
+        hypervisor = FakeHypervisor.create();
+        snapshots = SnapshotStore.open(FileBlobStore.open(dir.resolve("blobs")),
+                SnapshotSettings.defaults(dir), InstantSource.system());
+        allocator = new Allocator(List.of(new Host("local", hostCapacity)), config.preemption(),
+                vm -> fleet.idleFor(vm, config.preemptIdleAfter()), InstantSource.system());
+        lifecycle = new Lifecycle(store, fleet, hypervisor, snapshots, allocator, VmMetrics.none(), config,
+                dir.resolve("vms"));
+    }
+
+    /** A definition of the demo counter guest with these needs and rank. */
+    VmDefinition definition(long memoryMib, int priority, String sla) throws IOException {
+        Path kernel = dir.resolve("vmlinuz");
+        if (!Files.exists(kernel)) {
+            Files.writeString(kernel, "not a kernel: the fake hypervisor never reads it");
+        }
+        return new VmDefinition(1, memoryMib, 0, kernel.toString(), null, null, List.of(80), 0, "/healthz",
+                priority, sla, false, "keep");
+    }
+
+    /** Asks the VM's counter for its next value. */
+    static long count(Vm vm) throws IOException, InterruptedException {
+        try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            String body = http.send(HttpRequest.newBuilder(URI.create("http://" + vm.address().getHostAddress()
+                    + ":80/cgi-bin/count")).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
+            return Long.parseLong(body.substring(body.indexOf('=') + 1));
+        }
+    }
+
+    @Override
+    public void close() {
+        hypervisor.close();
+        store.close();
+    }
+}
