@@ -14,6 +14,7 @@ import io.dormouse.config.DormouseConfig;
 import io.dormouse.dns.DnsServer;
 import io.dormouse.dns.DnsSettings;
 import io.dormouse.state.DatabaseSettings;
+import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
 import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -64,10 +65,10 @@ public final class Server implements AutoCloseable {
         StateStore store = StateStore.open(new DatabaseSettings(db.effectiveUrl(dataDir), db.user(),
                 db.password().value(), db.busyTimeout()), InstantSource.system(), registry);
         parts.add(store);
-        LocalHost.register(store.hosts());
+        HostRecord localHost = LocalHost.register(store.hosts());
         SnapshotBackend snapshots = SnapshotBackend.open(config.snapshot(), dataDir, System.getenv(), InstantSource.system());
         parts.add(snapshots);
-        VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), registry, dataDir);
+        VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), localHost, registry, dataDir);
         parts.add(vms);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes);
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);

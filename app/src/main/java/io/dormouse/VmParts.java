@@ -10,6 +10,7 @@ import io.dormouse.hypervisor.qemu.Acceleration;
 import io.dormouse.hypervisor.qemu.QemuHypervisor;
 import io.dormouse.hypervisor.qemu.QemuSettings;
 import io.dormouse.snapshot.SnapshotStore;
+import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.Heartbeat;
@@ -46,14 +47,15 @@ final class VmParts implements AutoCloseable {
     final Reconciler reconciler;
     private final List<Thread> chores = new ArrayList<>();
 
-    private VmParts(VmConfig config, StateStore store, SnapshotStore snapshots, MeterRegistry registry, Path dataDir,
-                    Hypervisor hypervisor) {
+    private VmParts(VmConfig config, StateStore store, SnapshotStore snapshots, HostRecord localHost,
+                    MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
         this.hypervisor = hypervisor;
         InstantSource clock = InstantSource.system();
         fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
-        allocator = new Allocator(store.hosts().list().stream()
-                .map(h -> new Host(h.name(), new Resources((int) Math.floor(h.vcpus() * config.cpuOvercommit()),
-                        h.memoryMib(), h.netMbps()))).toList(),
+        // the hypervisor runs machines here: this host is the one to place them on
+        allocator = new Allocator(List.of(new Host(localHost.name(), new Resources(
+                        (int) Math.floor(localHost.vcpus() * config.cpuOvercommit()), localHost.memoryMib(),
+                        localHost.netMbps()))),
                 config.preemption(), vm -> fleet.idleFor(vm, config.preemptIdleAfter()), clock);
         VmMetrics metrics = new VmMetrics(registry);
         metrics.watch(fleet, allocator);
@@ -68,11 +70,11 @@ final class VmParts implements AutoCloseable {
         chore("heartbeat", config.heartbeatInterval(), heartbeat::round);
     }
 
-    static VmParts start(VmConfig config, StateStore store, SnapshotStore snapshots, MeterRegistry registry,
-                         Path dataDir) {
+    static VmParts start(VmConfig config, StateStore store, SnapshotStore snapshots, HostRecord localHost,
+                         MeterRegistry registry, Path dataDir) {
         Hypervisor hypervisor = hypervisor(config, dataDir);
         try {
-            return new VmParts(config, store, snapshots, registry, dataDir, hypervisor);
+            return new VmParts(config, store, snapshots, localHost, registry, dataDir, hypervisor);
         } catch (RuntimeException | Error e) {
             hypervisor.close();
             throw e;

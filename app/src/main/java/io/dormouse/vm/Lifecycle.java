@@ -1,10 +1,7 @@
 package io.dormouse.vm;
 
-import io.dormouse.alloc.AllocException;
 import io.dormouse.alloc.Allocator;
-import io.dormouse.alloc.Demand;
-import io.dormouse.alloc.Placement;
-import io.dormouse.alloc.Resources;
+import io.dormouse.alloc.AllocException;
 import io.dormouse.config.VmConfig;
 import io.dormouse.hypervisor.Hypervisor;
 import io.dormouse.hypervisor.Machine;
@@ -25,9 +22,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -65,6 +59,7 @@ public final class Lifecycle {
     private final VmMetrics metrics;
     private final VmConfig config;
     private final WorkDirs dirs;
+    private final Room room;
     private final Map<String, Machine> machines = new ConcurrentHashMap<>();
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Set<Long> restoredBefore = ConcurrentHashMap.newKeySet();
@@ -80,6 +75,7 @@ public final class Lifecycle {
         this.config = config;
         this.journal = new Journal(store, fleet, metrics);
         this.dirs = new WorkDirs(workDir);
+        this.room = new Room(allocator, config.roomWait());
         hypervisor.addExitListener(this::exited);
     }
 
@@ -311,48 +307,14 @@ public final class Lifecycle {
         }
     }
 
-    /** Room for the VM on a host: at once, after preempting idle VMs, or after waiting in the restore queue. */
     private String room(Vm vm) {
-        Demand demand = new Demand(vm.name(), vm.definition() == null ? Resources.NONE
-                : vm.definition().needs(), vm.policy().slaClass(), vm.policy().priority());
-        for (int attempt = 0; attempt < 3; attempt++) {
-            Placement placement;
+        return room.claim(vm, victim -> {
             try {
-                placement = allocator.admit(demand);
-            } catch (AllocException e) {
-                throw new VmException(VmException.Kind.OVER_CAPACITY, vm.name(), e.getMessage(), e);
+                hibernate(victim, Reason.PREEMPT).await();
+            } catch (RuntimeException e) {
+                LOG.atWarn().addKeyValue("vm", victim).setCause(e).log("preempting an idle VM failed");
             }
-            switch (placement) {
-                case Placement.Placed placed -> {
-                    return placed.host();
-                }
-                case Placement.Preempt preempt -> preempt.victims().forEach(this::preempt);
-                case Placement.Queued queued -> {
-                    try {
-                        return queued.placed().get(config.roomWait().toMillis(), TimeUnit.MILLISECONDS).host();
-                    } catch (TimeoutException e) {
-                        allocator.cancel(vm.name());
-                        throw new IllegalStateException("no room on any host within " + config.roomWait()
-                                + " (it was number " + queued.position() + " in the restore queue)");
-                    } catch (InterruptedException e) {
-                        allocator.cancel(vm.name());
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted while waiting for room", e);
-                    } catch (ExecutionException e) {
-                        throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("no room on any host even after preempting idle VMs of lower priority");
-    }
-
-    private void preempt(String victim) {
-        try {
-            hibernate(victim, Reason.PREEMPT).await();
-        } catch (RuntimeException e) {
-            LOG.atWarn().addKeyValue("vm", victim).setCause(e).log("preempting an idle VM failed");
-        }
+        });
     }
 
     private VmException failed(Journal.Step step, VmState back, String doing, RuntimeException cause) {

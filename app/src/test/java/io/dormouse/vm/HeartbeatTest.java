@@ -42,6 +42,31 @@ class HeartbeatTest {
     }
 
     @Test
+    void aRestartPolicyBootsTheUnhealthyVmAfresh() throws Exception {
+        try (VmWorld world = new VmWorld(dir, new Resources(4, 1024, 0))) {
+            VmDefinition d = world.definition(128, 0, "standard");
+            VmDefinition restart = new VmDefinition(d.vcpus(), d.memoryMib(), d.netMbps(), d.kernel(), d.initrd(),
+                    d.cmdline(), d.ports(), d.readinessPort(), d.readinessPath(), d.priority(), d.slaClass(),
+                    d.keepReserved(), "restart");
+            Vm vm = world.lifecycle.create("web-1", restart, Reason.API).await();
+            VmWorld.count(vm);
+            Heartbeat heartbeat = new Heartbeat(world.fleet, world.lifecycle, 1, v -> false);
+            assertThat(heartbeat.round()).containsExactly("web-1");
+            for (int i = 0; i < 100 && world.store.vmEvents().listByVm(vm.id()).size() < 4; i++) {
+                Thread.sleep(50);
+            }
+            for (int i = 0; i < 100 && !(world.fleet.get("web-1").state() instanceof VmState.Running); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(world.store.vmEvents().listByVm(vm.id())).extracting(e -> e.toState() + ":" + e.reason())
+                    .containsExactly("running:api", "running:reconcile", "stopped:reconcile", "running:reconcile");
+            Vm again = world.fleet.get("web-1");
+            assertThat(again.healthy()).isTrue();
+            assertThat(VmWorld.count(again)).as("booted afresh: the counter starts over").isEqualTo(1);
+        }
+    }
+
+    @Test
     void probesTheRealPortOfARunningVm() throws Exception {
         try (VmWorld world = new VmWorld(dir, new Resources(4, 1024, 0))) {
             world.lifecycle.create("web-1", world.definition(128, 0, "standard"), Reason.API).await();
