@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
 /** Prints results as aligned tables for people, or as JSON for scripts. */
 final class Output {
 
-    private static final Pattern NUMBER = Pattern.compile("-?[0-9.eE+-]+%?|n/a|-|");
+    private static final Pattern NUMBER = Pattern.compile("[-+]?[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+)?%?|n/a|-|");
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
