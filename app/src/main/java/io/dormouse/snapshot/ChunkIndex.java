@@ -46,7 +46,7 @@ final class ChunkIndex {
     static ChunkIndex open(Path file, BlobStore blobs, String keyId) {
         ChunkIndex index = new ChunkIndex(file, keyId);
         Map<String, List<PackEntry>> cached = file == null ? Map.of() : index.load();
-        Set<String> stored = blobs.list(PackFormat.PREFIX).stream()
+        Set<String> stored = PackFormat.list(blobs).stream()
                 .map(info -> PackFormat.packId(info.key())).collect(Collectors.toSet());
         boolean changed = !stored.equals(cached.keySet());
         for (String packId : stored) {

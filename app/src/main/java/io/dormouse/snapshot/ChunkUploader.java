@@ -71,6 +71,11 @@ final class ChunkUploader {
     }
 
     /** Writes the last, partly filled pack. The chunks uploaded so far are durable when this returns. */
+    /** After a failure: waits until no upload of this commit is under way any more. */
+    void abandon() {
+        packs.awaitUploads();
+    }
+
     void finish() {
         storedBytes = packs.finish().stream().mapToLong(PackWriter.Written::size).sum();
     }

@@ -76,7 +76,7 @@ final class Collector {
         List<BlobInfo> dead = new ArrayList<>();
         List<BlobInfo> mostlyDead = new ArrayList<>();
         Map<String, List<PackEntry>> mostlyDeadLive = new HashMap<>();
-        for (BlobInfo pack : blobs.list(PackFormat.PREFIX)) {
+        for (BlobInfo pack : PackFormat.list(blobs)) {
             String packId = PackFormat.packId(pack.key());
             PackFormat.Contents contents = PackFormat.read(blobs, pack.key());
             List<PackEntry> liveEntries = contents.entries().stream().filter(e -> live.contains(e.id())).toList();
@@ -118,7 +118,23 @@ final class Collector {
             index.remove(removed, survivors);
         }
         return new GcReport(deleted, dead.size(), mostlyDead.size(), repacked.size(), freed,
-                blobs.removeUnfinished(cutoff));
+                blobs.removeUnfinished(cutoff) + removeStrays(cutoff));
+    }
+
+    /**
+     * Deletes objects under the pack prefix that are not packs (what a backend leaves of a write cut
+     * short), once older than the grace period: the store never names anything there but packs.
+     */
+    private int removeStrays(Instant cutoff) {
+        int removed = 0;
+        List<BlobInfo> packs = PackFormat.list(blobs);
+        for (BlobInfo object : blobs.list(PackFormat.PREFIX)) {
+            if (!packs.contains(object) && object.lastModified().isBefore(cutoff)) {
+                blobs.delete(object.key());
+                removed++;
+            }
+        }
+        return removed;
     }
 
     private long delete(BlobInfo pack, Set<String> removed) {

@@ -43,13 +43,18 @@ final class Committer {
         long total = state.totalBytes();
         long[] done = {0};
         List<Manifest.Part> parts = new ArrayList<>();
-        for (SavedState.Part part : state.parts()) {
-            Chunker chunker = uploader.chunker(part.layout());
-            List<Manifest.Extent> extents = upload(vm, uploader, part.name(), part.file(), part.size(), chunker,
-                    n -> progress.update(done[0] += n, total));
-            parts.add(new Manifest.Part(part.name(), part.layout(), part.size(), chunker.describe(), extents));
+        try {
+            for (SavedState.Part part : state.parts()) {
+                Chunker chunker = uploader.chunker(part.layout());
+                List<Manifest.Extent> extents = upload(vm, uploader, part.name(), part.file(), part.size(), chunker,
+                        n -> progress.update(done[0] += n, total));
+                parts.add(new Manifest.Part(part.name(), part.layout(), part.size(), chunker.describe(), extents));
+            }
+            uploader.finish();
+        } catch (RuntimeException e) {
+            uploader.abandon();
+            throw e;
         }
-        uploader.finish();
         Manifest manifest = new Manifest(vm, number, parent, clock.instant(), state.qemuVersion(),
                 state.machineFingerprint(), state.pausedFor().toMillis(), settings.blockSize(), keyId, codec.encrypted(),
                 total, uploader.newBytes(), uploader.storedBytes(), parts);
@@ -62,9 +67,14 @@ final class Committer {
         long size = fileSize(vm, ramFile);
         ChunkUploader uploader = uploader();
         long[] done = {0};
-        upload(vm, uploader, "ram", ramFile, size, uploader.chunker(SavedState.Layout.PAGE_ALIGNED),
-                n -> progress.update(done[0] += n, size));
-        uploader.finish();
+        try {
+            upload(vm, uploader, "ram", ramFile, size, uploader.chunker(SavedState.Layout.PAGE_ALIGNED),
+                    n -> progress.update(done[0] += n, size));
+            uploader.finish();
+        } catch (RuntimeException e) {
+            uploader.abandon();
+            throw e;
+        }
         return new Precopy(vm, size, uploader.newBytes(), uploader.storedBytes());
     }
 

@@ -1,5 +1,6 @@
 package io.dormouse.snapshot;
 
+import io.dormouse.blob.BlobInfo;
 import io.dormouse.blob.BlobStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -7,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
@@ -24,6 +26,7 @@ final class PackFormat {
     static final int FOOTER = 28;
     private static final int ENTRY = ChunkId.BYTES + 8 + 4 + 1;
     private static final HexFormat HEX = HexFormat.of();
+    private static final Pattern PACK_KEY = Pattern.compile(Pattern.quote(PREFIX) + "([0-9a-f]{2})/\\1[0-9a-f]{62}");
 
     private PackFormat() {
     }
@@ -34,6 +37,14 @@ final class PackFormat {
 
     static String packId(String key) {
         return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    /**
+     * The packs in {@code blobs}: objects named as {@link #key} names them. Anything else under the
+     * prefix (a backend's half-written temporary object after a crash, say) is not a pack.
+     */
+    static List<BlobInfo> list(BlobStore blobs) {
+        return blobs.list(PREFIX).stream().filter(info -> PACK_KEY.matcher(info.key()).matches()).toList();
     }
 
     static byte[] header() {

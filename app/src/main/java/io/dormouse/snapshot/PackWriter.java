@@ -80,6 +80,16 @@ final class PackWriter {
      */
     List<Written> finish() {
         upload();
+        awaitUploads();
+        rethrow();
+        return List.copyOf(written);
+    }
+
+    /**
+     * Waits for the uploads under way. A failed commit calls it too, so that no pack of it lands
+     * after the failure was reported (and after a GC that started then).
+     */
+    void awaitUploads() {
         for (Thread thread : uploads) {
             try {
                 thread.join();
@@ -89,8 +99,6 @@ final class PackWriter {
             }
         }
         uploads.clear();
-        rethrow();
-        return List.copyOf(written);
     }
 
     private void upload() {
@@ -127,6 +135,7 @@ final class PackWriter {
     private void rethrow() {
         RuntimeException e = failure;
         if (e != null) {
+            awaitUploads();
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package io.dormouse.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dormouse.blob.BlobInfo;
 import io.dormouse.blob.BlobStore;
 import io.dormouse.blob.FileBlobStore;
 import io.dormouse.blob.ForwardingBlobStore;
@@ -78,6 +79,19 @@ class PackTest {
                 assertThat(codec.open(e.id(), record, "test")).hasSize(64 << 10);
             }
         }
+    }
+
+    @Test
+    void onlyObjectsNamedAsPacksAreListedAsPacks() {
+        List<PackWriter.Written> written = write(3, 7);
+        String id = written.getFirst().packId();
+        // what a backend may leave under the prefix after a crash mid-write: not a pack
+        blobs.put("packs/" + id.substring(0, 2) + "/" + id + "-5c1f0e", new byte[] {1, 2, 3});
+        blobs.put("packs/zz/" + id, new byte[] {1});
+
+        assertThat(PackFormat.list(blobs)).extracting(BlobInfo::key)
+                .containsExactlyInAnyOrderElementsOf(written.stream().map(w -> PackFormat.key(w.packId())).toList());
+        assertThat(ChunkIndex.open(null, blobs, keyId).contains(written.getFirst().entries().getFirst().id())).isTrue();
     }
 
     @Test
