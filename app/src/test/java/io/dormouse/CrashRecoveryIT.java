@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dormouse.hypervisor.qemu.GuestImage;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,7 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CrashRecoveryIT {
 
-    private static final Path LAUNCHER = Path.of("..", "dormouse").toAbsolutePath().normalize();
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<String> VMS = List.of("crash-a", "crash-b");
@@ -105,40 +103,12 @@ class CrashRecoveryIT {
     }
 
     private void start() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        int dnsPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            dnsPort = s.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "serve", "--api-listen", "127.0.0.1:" + port)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile()));
-        pb.environment().put("DORMOUSE_DNS_LISTEN", "127.0.0.1:" + dnsPort);
-        pb.environment().put("DORMOUSE_DATA_DIR", dir.resolve("data").toString());
-        pb.environment().put("DORMOUSE_VM_ACCEL", "tcg");
-        server = pb.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (true) {
-            try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/readyz"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    break;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            assertThat(server.isAlive()).as("server exited early: %s", log()).isTrue();
-            assertThat(System.nanoTime()).as("server not ready in 90 s: %s", log()).isLessThan(deadline);
-            Thread.sleep(100);
-        }
+        ServerProcess started = ServerProcess.start(dir, Map.of(
+                "DORMOUSE_DATA_DIR", dir.resolve("data").toString(),
+                "DORMOUSE_VM_ACCEL", "tcg"), Duration.ofSeconds(90));
+        server = started.process();
+        port = started.apiPort();
         token = Files.readString(dir.resolve("data/api-token")).strip();
-    }
-
-    private String log() throws IOException {
-        return Files.readString(dir.resolve("serve.log"));
     }
 
     private JsonNode get(String path) throws Exception {
