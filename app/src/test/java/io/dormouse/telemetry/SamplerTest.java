@@ -1,0 +1,211 @@
+package io.dormouse.telemetry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.dormouse.state.DatabaseSettings;
+import io.dormouse.state.MetricSample;
+import io.dormouse.state.NewVm;
+import io.dormouse.state.StateStore;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sampling rounds with a fake clock, fake traffic sources and a fake /proc, into a real SQLite store. */
+class SamplerTest {
+
+    static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    final AtomicReference<Instant> now = new AtomicReference<>(T0);
+    final List<SampledVm> fleet = new CopyOnWriteArrayList<>();
+    final Map<Long, Activity> traffic = new ConcurrentHashMap<>();
+    final DnsQueryCounts queries = new DnsQueryCounts();
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    StateStore store;
+    Sampler sampler;
+    long web;
+    long db;
+
+    @BeforeEach
+    void start() throws IOException {
+        store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("state.db")), now::get);
+        web = store.vms().insert(new NewVm("web-1", "running", "{}", null, null, 5, "standard")).id();
+        db = store.vms().insert(new NewVm("db-1", "hibernated", "{}", null, null, 5, "standard")).id();
+        Files.createDirectories(dir.resolve("proc"));
+        sampler = new Sampler(() -> List.copyOf(fleet),
+                vmId -> traffic.getOrDefault(vmId, Activity.NONE), queries, store.metricSamples(), registry,
+                new ProcStat(dir.resolve("proc")), now::get);
+    }
+
+    @AfterEach
+    void stop() {
+        store.close();
+    }
+
+    /** A process in the fake /proc with this much CPU time (in clock ticks) and resident memory. */
+    void process(long pid, long ticks, long rssKib) throws IOException {
+        Path p = Files.createDirectories(dir.resolve("proc").resolve(Long.toString(pid)));
+        Files.writeString(p.resolve("stat"), pid + " (qemu-system-x86) S 1 1 1 0 -1 0 0 0 0 0 " + (ticks - 10)
+                + " 10 0 0 20 0 4 0 100 1 1");
+        Files.writeString(p.resolve("status"), "Name:\tqemu\nVmRSS:\t" + rssKib + " kB\n");
+    }
+
+    static GuestProcess guest(long pid, OptionalLong balloon) {
+        return new GuestProcess() {
+            @Override
+            public long pid() {
+                return pid;
+            }
+
+            @Override
+            public OptionalLong balloonBytes() {
+                return balloon;
+            }
+        };
+    }
+
+    Map<String, Double> byMetric(List<MetricSample> samples, long vmId) {
+        return samples.stream().filter(s -> s.vmId() == vmId)
+                .collect(Collectors.toMap(MetricSample::metric, MetricSample::value));
+    }
+
+    @Test
+    void countsAreWhatArrivedSinceTheLastRoundAndDemandIsConnectionsPlusQueries() {
+        fleet.add(new SampledVm(web, "web-1", Optional.empty()));
+        fleet.add(new SampledVm(db, "db-1", Optional.empty()));
+        queries.count(web);
+        traffic.put(web, new Activity(2, 300, 4000));
+
+        Map<String, Double> first = byMetric(sampler.round(), web);
+        assertThat(first).containsExactlyInAnyOrderEntriesOf(Map.of("dns_queries", 1.0, "connections", 2.0,
+                "bytes_in", 300.0, "bytes_out", 4000.0, "demand", 3.0));
+
+        now.set(T0.plusSeconds(60));
+        queries.count(web);
+        queries.count(web);
+        traffic.put(web, new Activity(3, 350, 4100));
+        List<MetricSample> second = sampler.round();
+        assertThat(byMetric(second, web)).containsEntry("demand", 3.0).containsEntry("connections", 1.0)
+                .containsEntry("bytes_in", 50.0);
+        assertThat(byMetric(second, db)).as("a VM nobody asked for has zero demand, every round")
+                .containsEntry("demand", 0.0).doesNotContainKey("cpu");
+
+        now.set(T0.plusSeconds(120));
+        traffic.put(web, new Activity(1, 10, 10)); // the front door restarted: its totals begin again
+        assertThat(byMetric(sampler.round(), web)).containsEntry("connections", 1.0).containsEntry("bytes_out", 10.0);
+
+        assertThat(store.metricSamples().range(web, "demand", T0, T0.plusSeconds(121)))
+                .extracting(MetricSample::value).containsExactly(3.0, 3.0, 1.0);
+    }
+
+    @Test
+    void cpuIsProcessCpuTimeOverTheTimeBetweenRoundsAndMemoryIsItsRss() throws IOException {
+        process(4242, 1000, 204800);
+        fleet.add(new SampledVm(web, "web-1", Optional.of(guest(4242, OptionalLong.of(512L << 20)))));
+
+        Map<String, Double> first = byMetric(sampler.round(), web);
+        assertThat(first).as("no CPU figure before a second look").doesNotContainKey("cpu")
+                .containsEntry("rss_bytes", 204800.0 * 1024).containsEntry("balloon_bytes", 512.0 * (1 << 20));
+
+        process(4242, 1000 + 3000, 204800); // 30 s of CPU time in 60 s
+        now.set(T0.plusSeconds(60));
+        assertThat(byMetric(sampler.round(), web)).containsEntry("cpu", 0.5);
+
+        // a restore runs the VM in a new process: its CPU time is not compared with the old one's
+        process(5151, 100, 1024);
+        fleet.set(0, new SampledVm(web, "web-1", Optional.of(guest(5151, OptionalLong.empty()))));
+        now.set(T0.plusSeconds(120));
+        Map<String, Double> restored = byMetric(sampler.round(), web);
+        assertThat(restored).doesNotContainKey("cpu").doesNotContainKey("balloon_bytes")
+                .containsEntry("rss_bytes", 1024.0 * 1024);
+        process(5151, 100 + 600, 1024);
+        now.set(T0.plusSeconds(180));
+        assertThat(byMetric(sampler.round(), web)).containsEntry("cpu", 0.1);
+    }
+
+    @Test
+    void aProcessThatVanishedGivesNoMemoryOrCpuSamples() {
+        fleet.add(new SampledVm(web, "web-1", Optional.of(guest(999_999_999, OptionalLong.empty()))));
+
+        assertThat(byMetric(sampler.round(), web)).doesNotContainKeys("cpu", "rss_bytes").containsKey("demand");
+    }
+
+    @Test
+    void gaugesShowTheLatestSamplesAndGoWithTheirVm() throws IOException {
+        process(4242, 1000, 2048);
+        fleet.add(new SampledVm(web, "web-1", Optional.of(guest(4242, OptionalLong.of(1L << 30)))));
+        fleet.add(new SampledVm(db, "db-1", Optional.empty()));
+        traffic.put(web, new Activity(5, 0, 0));
+        sampler.round();
+
+        assertThat(gauge("dormouse.vm.demand", "web-1")).isEqualTo(5.0);
+        assertThat(gauge("dormouse.vm.memory.rss", "web-1")).isEqualTo(2048.0 * 1024);
+        assertThat(gauge("dormouse.vm.memory.balloon", "web-1")).isEqualTo(1 << 30);
+        assertThat(gauge("dormouse.vm.demand", "db-1")).isZero();
+
+        // web-1 hibernates: no process, so no memory gauges; db-1 is terminated: none at all
+        fleet.clear();
+        fleet.add(new SampledVm(web, "web-1", Optional.empty()));
+        now.set(T0.plusSeconds(60));
+        sampler.round();
+
+        assertThat(registry.find("dormouse.vm.memory.rss").tag("vm", "web-1").gauge()).isNull();
+        assertThat(registry.find("dormouse.vm.memory.balloon").gauges()).isEmpty();
+        assertThat(registry.find("dormouse.vm.demand").tag("vm", "web-1").gauge()).isNotNull();
+        assertThat(registry.getMeters()).noneMatch(m -> "db-1".equals(m.getId().getTag("vm")));
+    }
+
+    @Test
+    void aVmDeletedDuringTheRoundDoesNotCostTheOthersTheirSamples() {
+        fleet.add(new SampledVm(web, "web-1", Optional.empty()));
+        fleet.add(new SampledVm(db, "db-1", Optional.empty()));
+        store.vms().delete(db);
+
+        sampler.round();
+
+        assertThat(store.metricSamples().range(web, "demand", T0, T0.plusSeconds(1))).hasSize(1);
+    }
+
+    @Test
+    void aRealBusyProcessShowsCpuAndMemory() throws Exception {
+        Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            Sampler real = new Sampler(() -> List.of(new SampledVm(web, "web-1",
+                    Optional.of(guest(busy.pid(), OptionalLong.empty())))), ActivitySource.none(), queries,
+                    store.metricSamples(), registry, ProcStat.system(), Instant::now);
+            real.round();
+            Thread.sleep(Duration.ofSeconds(1));
+            Map<String, Double> sampled = byMetric(real.round(), web);
+
+            // the machine is shared: ask for a fifth of a core, a busy loop gets far more
+            assertThat(sampled.get("cpu")).isBetween(0.2, 1.05);
+            assertThat(sampled.get("rss_bytes")).isBetween(1.0, 64.0 * (1 << 20));
+        } finally {
+            busy.destroy();
+        }
+    }
+
+    private double gauge(String name, String vm) {
+        Gauge gauge = registry.find(name).tag("vm", vm).gauge();
+        assertThat(gauge).as("gauge %s of %s", name, vm).isNotNull();
+        return gauge.value();
+    }
+}
