@@ -16,6 +16,8 @@ import io.dormouse.dns.DnsSettings;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
+import io.dormouse.telemetry.ActivitySource;
+import io.dormouse.telemetry.DnsQueryCounts;
 import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -70,9 +72,12 @@ public final class Server implements AutoCloseable {
         parts.add(snapshots);
         VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), localHost, registry, dataDir);
         parts.add(vms);
-        FleetNames names = new FleetNames(vms.fleet, vms.wakes);
+        DnsQueryCounts dnsQueries = new DnsQueryCounts();
+        FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, config.telemetry().excludedSources());
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
         parts.add(dns);
+        // no front door yet: connections and bytes stay zero until it reports them
+        VmTelemetry.start(config.telemetry(), store, vms, dnsQueries, ActivitySource.none(), registry);
         Map<String, Object> versionInfo = new LinkedHashMap<>();
         versionInfo.put("version", Version.current());
         versionInfo.put("java", Runtime.version().toString());
