@@ -86,6 +86,9 @@ class ForecastCliTest {
                 "--to", "2026-01-06T00:00:00Z", "--step", "1h")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("24 points, step 1h").contains("2026-01-05T12:00:00Z");
         assertThat(run("vm", "series", "web-1", "--metric", "connections", "--from", "2026-01-05T00:00:00Z",
+                "--to", "2026-01-06T00:00:00Z", "--step", "6h", "--agg", "max")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("4 points, step 6h (max of 1h data)").contains("70.0");
+        assertThat(run("vm", "series", "web-1", "--metric", "connections", "--from", "2026-01-05T00:00:00Z",
                 "--to", "2026-01-05T01:00:00Z")).isZero();
         assertThat(out.toString()).contains("12 points, step raw");
     }
