@@ -55,7 +55,10 @@ final class FleetNames implements Names, Waker {
                 return;
             }
         }
-        fleet.find(vmName).ifPresent(vm -> queries.count(vm.id()));
+        Optional<Vm> vm = fleet.find(vmName);
+        if (vm.isPresent()) {
+            queries.count(vm.get().id());
+        }
     }
 
     @Override
