@@ -1,5 +1,7 @@
 package io.dormouse.telemetry;
 
+import java.util.Optional;
+
 /**
  * Where the {@link Sampler} reads front-door traffic: the TCP front door implements it. Called once per VM
  * per round from the sampler's thread; it must not block.
@@ -7,11 +9,14 @@ package io.dormouse.telemetry;
 @FunctionalInterface
 public interface ActivitySource {
 
-    /** The VM's totals so far; {@link Activity#NONE} for a VM the front door has not seen. */
-    Activity activity(long vmId);
+    /**
+     * The VM's totals so far: {@link Activity#NONE} for a VM the front door serves but has not seen traffic
+     * for, empty for a VM it does not meter (then no connection or byte samples are stored for it).
+     */
+    Optional<Activity> activity(long vmId);
 
-    /** No front door: every VM has no traffic. */
+    /** No front door: no VM's traffic is metered, and demand is its DNS queries alone. */
     static ActivitySource none() {
-        return vmId -> Activity.NONE;
+        return vmId -> Optional.empty();
     }
 }

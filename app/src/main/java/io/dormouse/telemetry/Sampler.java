@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,16 +86,20 @@ public final class Sampler {
     private Map<VmMetric, Double> sample(SampledVm vm, Previous last, Instant now) {
         Map<VmMetric, Double> values = new EnumMap<>(VmMetric.class);
         long queries = dns.queries(vm.id());
-        Activity traffic = activity.activity(vm.id());
         long newQueries = delta(queries, last.queries);
-        long connections = delta(traffic.connections(), last.activity.connections());
-        values.put(VmMetric.DNS_QUERIES, (double) newQueries);
-        values.put(VmMetric.CONNECTIONS, (double) connections);
-        values.put(VmMetric.BYTES_IN, (double) delta(traffic.bytesIn(), last.activity.bytesIn()));
-        values.put(VmMetric.BYTES_OUT, (double) delta(traffic.bytesOut(), last.activity.bytesOut()));
-        values.put(VmMetric.DEMAND, (double) (newQueries + connections));
         last.queries = queries;
-        last.activity = traffic;
+        values.put(VmMetric.DNS_QUERIES, (double) newQueries);
+        long connections = 0;
+        Optional<Activity> metered = activity.activity(vm.id());
+        if (metered.isPresent()) {
+            Activity traffic = metered.get();
+            connections = delta(traffic.connections(), last.activity.connections());
+            values.put(VmMetric.CONNECTIONS, (double) connections);
+            values.put(VmMetric.BYTES_IN, (double) delta(traffic.bytesIn(), last.activity.bytesIn()));
+            values.put(VmMetric.BYTES_OUT, (double) delta(traffic.bytesOut(), last.activity.bytesOut()));
+            last.activity = traffic;
+        }
+        values.put(VmMetric.DEMAND, (double) (newQueries + connections));
         vm.process().ifPresentOrElse(process -> {
             proc.read(process.pid()).ifPresentOrElse(usage -> {
                 if (last.pid == process.pid() && last.cpuAt != null && now.isAfter(last.cpuAt)) {
