@@ -3,13 +3,12 @@ package io.dormouse.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dormouse.config.HumanDuration;
 import io.dormouse.forecast.Sample;
+import io.dormouse.state.Aggregate;
 import io.dormouse.state.MetricSample;
+import io.dormouse.state.MetricSeries;
 import io.dormouse.state.Resolution;
 import io.dormouse.state.StateStore;
 import io.dormouse.state.VmRecord;
-import io.dormouse.telemetry.Aggregate;
-import io.dormouse.telemetry.Point;
-import io.dormouse.telemetry.SeriesReader;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -33,11 +32,11 @@ public final class SeriesRoutes implements HttpService {
     static final long MAX_STEPS = 100_000;
 
     private final StateStore store;
-    private final SeriesReader reader;
+    private final MetricSeries series;
 
     public SeriesRoutes(StateStore store) {
         this.store = store;
-        this.reader = new SeriesReader(store.metricSamples());
+        this.series = new MetricSeries(store.metricSamples());
     }
 
     @Override
@@ -47,10 +46,10 @@ public final class SeriesRoutes implements HttpService {
 
     /**
      * The history of {@code metric} between {@code from} and {@code to}, oldest first: raw samples where they
-     * are kept, rollup means before them (see {@link SeriesReader#history}).
+     * are kept, rollup means before them (see {@link MetricSeries#history}).
      */
     static List<Sample> samples(StateStore store, VmRecord vm, String metric, Instant from, Instant to) {
-        return new SeriesReader(store.metricSamples()).history(vm.id(), metric, from, to).stream()
+        return new MetricSeries(store.metricSamples()).history(vm.id(), metric, from, to).stream()
                 .map(p -> new Sample(p.at(), p.value()))
                 .toList();
     }
@@ -85,18 +84,18 @@ public final class SeriesRoutes implements HttpService {
         }
         Duration step = Requests.duration(req, "step").orElse(null);
         Aggregate aggregate = aggregate(req, step);
-        List<Point> points;
+        List<MetricSample> points;
         String resolution = "raw";
         if (step == null) {
-            points = reader.raw(vm.id(), metric, from, to);
+            points = series.raw(vm.id(), metric, from, to);
         } else {
             long steps = Duration.between(from, to).dividedBy(step);
             if (steps >= MAX_STEPS) {
                 throw ApiException.badRequest("step " + HumanDuration.format(step) + " from " + from + " to " + to
                         + " makes " + steps + " steps; at most " + MAX_STEPS + ": ask for a longer step or a shorter range");
             }
-            points = reader.stepped(vm.id(), metric, from, to, step, aggregate);
-            resolution = SeriesReader.resolutionFor(step).map(Resolution::length).map(HumanDuration::format).orElse("raw");
+            points = series.stepped(vm.id(), metric, from, to, step, aggregate);
+            resolution = MetricSeries.resolutionFor(step).map(Resolution::length).map(HumanDuration::format).orElse("raw");
         }
         List<Object[]> rows = new ArrayList<>(points.size());
         points.forEach(p -> rows.add(new Object[] {p.at(), p.value()}));

@@ -1,8 +1,5 @@
 package io.dormouse.telemetry;
 
-import io.dormouse.state.MetricSample;
-import io.dormouse.state.MetricSamples;
-import io.dormouse.state.StateException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -15,24 +12,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Takes one sample of every VM per round (the server runs a round every {@code telemetry.interval}): CPU
  * and memory of its process, front-door traffic and DNS queries, and demand. Counts are differences of the
  * sources' running totals since the previous round; CPU is the process's CPU time over the time between
- * rounds, so the first round a process is seen in gives no CPU sample. Samples go to the store in one
+ * rounds, so the first round a process is seen in gives no CPU sample. Samples go to the sink in one
  * batch and to per-VM gauges.
  */
 public final class Sampler {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Sampler.class);
-
     private final SampledVms vms;
     private final ActivitySource activity;
     private final DnsQuerySource dns;
-    private final MetricSamples store;
+    private final SampleSink sink;
     private final VmGauges gauges;
     private final ProcStat proc;
     private final InstantSource clock;
@@ -47,39 +40,39 @@ public final class Sampler {
         Instant cpuAt;
     }
 
-    Sampler(SampledVms vms, ActivitySource activity, DnsQuerySource dns, MetricSamples store, MeterRegistry registry,
+    Sampler(SampledVms vms, ActivitySource activity, DnsQuerySource dns, SampleSink sink, MeterRegistry registry,
             ProcStat proc, InstantSource clock) {
         this.vms = vms;
         this.activity = activity;
         this.dns = dns;
-        this.store = store;
+        this.sink = sink;
         this.gauges = new VmGauges(registry);
         this.proc = proc;
         this.clock = clock;
     }
 
     /** A sampler reading processes from /proc. */
-    public static Sampler create(SampledVms vms, ActivitySource activity, DnsQuerySource dns, MetricSamples store,
+    public static Sampler create(SampledVms vms, ActivitySource activity, DnsQuerySource dns, SampleSink sink,
                                  MeterRegistry registry, InstantSource clock) {
-        return new Sampler(vms, activity, dns, store, registry, ProcStat.system(), clock);
+        return new Sampler(vms, activity, dns, sink, registry, ProcStat.system(), clock);
     }
 
     /** Samples every VM once, stores the samples and updates the gauges; returns what was sampled. */
-    public synchronized List<MetricSample> round() {
+    public synchronized List<VmSample> round() {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        List<MetricSample> samples = new ArrayList<>();
+        List<VmSample> samples = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
         Set<String> names = new HashSet<>();
         for (SampledVm vm : vms.list()) {
             ids.add(vm.id());
             names.add(vm.name());
             Map<VmMetric, Double> values = sample(vm, previous.computeIfAbsent(vm.id(), id -> new Previous()), now);
-            values.forEach((metric, value) -> samples.add(new MetricSample(vm.id(), metric.series(), now, value)));
+            values.forEach((metric, value) -> samples.add(new VmSample(vm.id(), metric, now, value)));
             gauges.update(vm.name(), values);
         }
         previous.keySet().retainAll(ids);
         gauges.retain(names);
-        store(samples);
+        sink.store(samples);
         return samples;
     }
 
@@ -119,25 +112,5 @@ public final class Sampler {
     /** The growth of a running total; a total below the last one means its source restarted from zero. */
     private static long delta(long now, long before) {
         return now >= before ? now - before : now;
-    }
-
-    private void store(List<MetricSample> samples) {
-        try {
-            store.append(samples);
-        } catch (StateException e) {
-            if (e.kind() != StateException.Kind.NOT_FOUND) {
-                throw e;
-            }
-            // a VM was deleted since the round listed it: keep the others' samples
-            Map<Long, List<MetricSample>> byVm = new HashMap<>();
-            samples.forEach(s -> byVm.computeIfAbsent(s.vmId(), id -> new ArrayList<>()).add(s));
-            byVm.forEach((vmId, some) -> {
-                try {
-                    store.append(some);
-                } catch (StateException gone) {
-                    LOG.atDebug().addKeyValue("vmId", vmId).log("samples of a VM deleted during the round dropped");
-                }
-            });
-        }
     }
 }

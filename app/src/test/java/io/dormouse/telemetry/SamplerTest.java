@@ -2,10 +2,6 @@ package io.dormouse.telemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.dormouse.state.DatabaseSettings;
-import io.dormouse.state.MetricSample;
-import io.dormouse.state.NewVm;
-import io.dormouse.state.StateStore;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -21,12 +17,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Sampling rounds with a fake clock, fake traffic sources and a fake /proc, into a real SQLite store. */
+/** Sampling rounds with a fake clock, fake traffic sources, a fake /proc and an in-memory sink. */
 class SamplerTest {
 
     static final Instant T0 = Instant.parse("2026-11-22T10:00:00Z");
@@ -39,25 +34,16 @@ class SamplerTest {
     final Map<Long, Activity> traffic = new ConcurrentHashMap<>();
     final DnsQueryCounts queries = new DnsQueryCounts();
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    StateStore store;
+    final List<VmSample> stored = new CopyOnWriteArrayList<>();
+    final long web = 3;
+    final long db = 1025;
     Sampler sampler;
-    long web;
-    long db;
 
     @BeforeEach
     void start() throws IOException {
-        store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("state.db")), now::get);
-        web = store.vms().insert(new NewVm("web-1", "running", "{}", null, null, 5, "standard")).id();
-        db = store.vms().insert(new NewVm("db-1", "hibernated", "{}", null, null, 5, "standard")).id();
         Files.createDirectories(dir.resolve("proc"));
-        sampler = new Sampler(() -> List.copyOf(fleet),
-                vmId -> Optional.ofNullable(traffic.get(vmId)), queries, store.metricSamples(), registry,
-                new ProcStat(dir.resolve("proc")), now::get);
-    }
-
-    @AfterEach
-    void stop() {
-        store.close();
+        sampler = new Sampler(() -> List.copyOf(fleet), vmId -> Optional.ofNullable(traffic.get(vmId)), queries,
+                stored::addAll, registry, new ProcStat(dir.resolve("proc")), now::get);
     }
 
     /** A process in the fake /proc with this much CPU time (in clock ticks) and resident memory. */
@@ -82,9 +68,9 @@ class SamplerTest {
         };
     }
 
-    Map<String, Double> byMetric(List<MetricSample> samples, long vmId) {
+    Map<String, Double> byMetric(List<VmSample> samples, long vmId) {
         return samples.stream().filter(s -> s.vmId() == vmId)
-                .collect(Collectors.toMap(MetricSample::metric, MetricSample::value));
+                .collect(Collectors.toMap(s -> s.metric().series(), VmSample::value));
     }
 
     @Test
@@ -102,7 +88,7 @@ class SamplerTest {
         queries.count(web);
         queries.count(web);
         traffic.put(web, new Activity(3, 350, 4100));
-        List<MetricSample> second = sampler.round();
+        List<VmSample> second = sampler.round();
         assertThat(byMetric(second, web)).containsEntry("demand", 3.0).containsEntry("connections", 1.0)
                 .containsEntry("bytes_in", 50.0);
         assertThat(byMetric(second, db)).as("a VM nobody asked for has zero demand, every round")
@@ -113,8 +99,10 @@ class SamplerTest {
         traffic.put(web, new Activity(1, 10, 10)); // the front door restarted: its totals begin again
         assertThat(byMetric(sampler.round(), web)).containsEntry("connections", 1.0).containsEntry("bytes_out", 10.0);
 
-        assertThat(store.metricSamples().range(web, "demand", T0, T0.plusSeconds(121)))
-                .extracting(MetricSample::value).containsExactly(3.0, 3.0, 1.0);
+        assertThat(stored).filteredOn(s -> s.vmId() == web && s.metric() == VmMetric.DEMAND)
+                .extracting(VmSample::at, VmSample::value).containsExactly(org.assertj.core.groups.Tuple.tuple(T0, 3.0),
+                        org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(60), 3.0),
+                        org.assertj.core.groups.Tuple.tuple(T0.plusSeconds(120), 1.0));
     }
 
     @Test
@@ -176,27 +164,16 @@ class SamplerTest {
     }
 
     @Test
-    void aVmDeletedDuringTheRoundDoesNotCostTheOthersTheirSamples() {
-        fleet.add(new SampledVm(web, "web-1", Optional.empty()));
-        fleet.add(new SampledVm(db, "db-1", Optional.empty()));
-        store.vms().delete(db);
-
-        sampler.round();
-
-        assertThat(store.metricSamples().range(web, "demand", T0, T0.plusSeconds(1))).hasSize(1);
-    }
-
-    @Test
     void aRealBusyProcessShowsTheCpuTheJdkSeesAndItsMemory() throws Exception {
         Process busy = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
         try {
             Sampler real = new Sampler(() -> List.of(new SampledVm(web, "web-1",
                     Optional.of(guest(busy.pid(), OptionalLong.empty())))), ActivitySource.none(), queries,
-                    store.metricSamples(), registry, ProcStat.system(), Instant::now);
+                    stored::addAll, registry, ProcStat.system(), Instant::now);
             Instant t1 = real.round().getFirst().at();
             Duration jdk1 = busy.info().totalCpuDuration().orElseThrow();
             Thread.sleep(Duration.ofSeconds(2));
-            List<MetricSample> second = real.round();
+            List<VmSample> second = real.round();
             Duration jdk2 = busy.info().totalCpuDuration().orElseThrow();
             Instant t2 = second.getFirst().at();
             Map<String, Double> sampled = byMetric(second, web);

@@ -1,9 +1,5 @@
-package io.dormouse.telemetry;
+package io.dormouse.state;
 
-import io.dormouse.state.MetricRollup;
-import io.dormouse.state.MetricSample;
-import io.dormouse.state.MetricSamples;
-import io.dormouse.state.Resolution;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,16 +8,16 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads a VM's series back: raw, or aggregated to a step. A step is served from the coarsest rollup whose
+ * Reads a VM's series back from {@link MetricSamples}: raw, or aggregated to a step. A step is served from the coarsest rollup whose
  * buckets tile it (a step that is a whole number of hours from the hourly buckets, of five minutes from the
  * five-minute ones), else from raw samples. Steps are counted from {@code from}, rounded down to a bucket
  * start when a rollup serves them, so rollups and raw samples give the same values where both exist.
  */
-public final class SeriesReader {
+public final class MetricSeries {
 
     private final MetricSamples store;
 
-    public SeriesReader(MetricSamples store) {
+    public MetricSeries(MetricSamples store) {
         this.store = store;
     }
 
@@ -38,15 +34,15 @@ public final class SeriesReader {
     }
 
     /** The raw samples from {@code from} (inclusive) to {@code to} (exclusive), oldest first. */
-    public List<Point> raw(long vmId, String metric, Instant from, Instant to) {
-        return store.range(vmId, metric, from, to).stream().map(s -> new Point(s.at(), s.value())).toList();
+    public List<MetricSample> raw(long vmId, String metric, Instant from, Instant to) {
+        return store.range(vmId, metric, from, to);
     }
 
     /**
      * One point per step of length {@code step} that holds samples between {@code from} and {@code to},
      * at the step's start; steps without samples are left out.
      */
-    public List<Point> stepped(long vmId, String metric, Instant from, Instant to, Duration step, Aggregate aggregate) {
+    public List<MetricSample> stepped(long vmId, String metric, Instant from, Instant to, Duration step, Aggregate aggregate) {
         if (!step.isPositive()) {
             throw new IllegalArgumentException("step " + step + " must be positive");
         }
@@ -65,8 +61,9 @@ public final class SeriesReader {
                         k -> new Accumulator()).add(1, s.value(), s.value());
             }
         }
-        List<Point> points = new ArrayList<>(steps.size());
-        steps.forEach((start, acc) -> points.add(new Point(Instant.ofEpochMilli(start), acc.value(aggregate))));
+        List<MetricSample> points = new ArrayList<>(steps.size());
+        steps.forEach((start, acc) -> points.add(new MetricSample(vmId, metric, Instant.ofEpochMilli(start),
+                acc.value(aggregate))));
         return points;
     }
 
@@ -74,20 +71,20 @@ public final class SeriesReader {
      * The finest history there is between {@code from} and {@code to}, for forecasting: raw samples where
      * they are kept, before the oldest of them the means of five-minute buckets, before those of hourly ones.
      */
-    public List<Point> history(long vmId, String metric, Instant from, Instant to) {
-        List<Point> raw = raw(vmId, metric, from, to);
+    public List<MetricSample> history(long vmId, String metric, Instant from, Instant to) {
+        List<MetricSample> raw = raw(vmId, metric, from, to);
         Instant finer = raw.isEmpty() ? to : raw.getFirst().at();
-        List<Point> older = new ArrayList<>();
+        List<MetricSample> older = new ArrayList<>();
         Resolution[] finestFirst = {Resolution.FIVE_MINUTES, Resolution.HOUR};
         for (Resolution r : finestFirst) {
             if (!from.isBefore(finer)) {
                 break;
             }
-            List<Point> buckets = new ArrayList<>();
+            List<MetricSample> buckets = new ArrayList<>();
             for (MetricRollup b : store.rollups(vmId, metric, r, from, finer)) {
                 // a bucket reaching into finer data would count that part twice
                 if (!b.start().plus(r.length()).isAfter(finer)) {
-                    buckets.add(new Point(b.start(), b.mean()));
+                    buckets.add(new MetricSample(vmId, metric, b.start(), b.mean()));
                 }
             }
             older.addAll(0, buckets);

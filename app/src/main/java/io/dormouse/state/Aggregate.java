@@ -1,4 +1,4 @@
-package io.dormouse.telemetry;
+package io.dormouse.state;
 
 import java.util.Locale;
 
