@@ -34,7 +34,8 @@ final class VmTelemetry {
         Sampler sampler = Sampler.create(new FleetProcesses(vms.fleet, vms.hypervisor), traffic, queries,
                 new StoredSamples(store.metricSamples()), registry, InstantSource.system());
         vms.chore("telemetry", config.interval(), sampler::round);
-        vms.chore("telemetry-retention", config.compactInterval(), () -> trim(store.metricSamples(), config.retention()));
+        vms.chore("telemetry-retention", config.compactInterval(),
+                () -> trim(store.metricSamples(), config.retention()));
     }
 
     private static void trim(MetricSamples samples, TelemetryConfig.Retention keep) {

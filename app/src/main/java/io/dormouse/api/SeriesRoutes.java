@@ -92,10 +92,12 @@ public final class SeriesRoutes implements HttpService {
             long steps = Duration.between(from, to).dividedBy(step);
             if (steps >= MAX_STEPS) {
                 throw ApiException.badRequest("step " + HumanDuration.format(step) + " from " + from + " to " + to
-                        + " makes " + steps + " steps; at most " + MAX_STEPS + ": ask for a longer step or a shorter range");
+                        + " makes " + steps + " steps; at most " + MAX_STEPS
+                        + ": ask for a longer step or a shorter range");
             }
             points = series.stepped(vm.id(), metric, from, to, step, aggregate);
-            resolution = MetricSeries.resolutionFor(step).map(Resolution::length).map(HumanDuration::format).orElse("raw");
+            resolution = MetricSeries.resolutionFor(step).map(Resolution::length).map(HumanDuration::format)
+                    .orElse("raw");
         }
         List<Object[]> rows = new ArrayList<>(points.size());
         points.forEach(p -> rows.add(new Object[] {p.at(), p.value()}));

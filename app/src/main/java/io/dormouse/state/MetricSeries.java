@@ -8,10 +8,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * Reads a VM's series back from {@link MetricSamples}: raw, or aggregated to a step. A step is served from the coarsest rollup whose
- * buckets tile it (a step that is a whole number of hours from the hourly buckets, of five minutes from the
- * five-minute ones), else from raw samples. Steps are counted from {@code from}, rounded down to a bucket
- * start when a rollup serves them, so rollups and raw samples give the same values where both exist.
+ * Reads a VM's series back from {@link MetricSamples}: raw, or aggregated to a step. A step is served from
+ * the coarsest rollup whose buckets tile it (a step that is a whole number of hours from the hourly buckets,
+ * of five minutes from the five-minute ones), else from raw samples. Steps are counted from {@code from},
+ * rounded down to a bucket start when a rollup serves them, so rollups and raw samples give the same values
+ * where both exist.
  */
 public final class MetricSeries {
 
