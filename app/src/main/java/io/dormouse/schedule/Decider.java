@@ -17,14 +17,16 @@ import java.time.Duration;
  *     every always-on window, it has no active connection, it has been up for at least
  *     {@code minimumAwake}, the flap guard allows, and demand stays below {@code hibernateBelow}:
  *     observed over the last {@code hibernateAfter} (fixed-idle), or observed now and predicted over
- *     the next {@code max(hibernateAfter, restoreTime + wakeMargin)} with no always-on window in it
+ *     the next {@code max(hibernateAfter, lead + step)} with no always-on window in it
  *     (hybrid-histogram, predictive);
  * <li>a hibernated VM is woken ahead when its kind is always-on, an always-on window begins within
- *     {@code restoreTime + wakeMargin}, or (forecasting kinds, flap guard allowing) demand is above
- *     {@code wakeAbove} now or predicted above it within {@code restoreTime + wakeMargin};
+ *     {@code lead + step}, or (forecasting kinds, flap guard allowing) demand is above {@code wakeAbove} now
+ *     or predicted above it in a step starting within {@code lead + step};
  * <li>otherwise it stays, with the first reason that held it.
  * </ul>
- * A missing value (NaN) is never quiet and never a crossing.
+ * Here {@code lead = restoreTime + wakeMargin}; the horizon reaches one step further because the next
+ * decision comes a step later (the scheduler looks once per step or more often). A missing value (NaN)
+ * is never quiet and never a crossing.
  */
 public final class Decider {
 
@@ -81,7 +83,7 @@ public final class Decider {
         if (!(current < p.hibernateBelow())) {
             return new Stay(Why.BUSY_NOW, current, p.hibernateBelow(), null);
         }
-        long span = Math.max(p.hibernateAfter().toMillis(), s.restoreTime().toMillis() + p.wakeMargin().toMillis());
+        long span = Math.max(p.hibernateAfter().toMillis(), lead(p, s) + step);
         if (p.alwaysOn().overlaps(now, now + span)) {
             return new Stay(Why.ALWAYS_ON_WINDOW_AHEAD, Double.NaN, Double.NaN, Duration.ofMillis(span));
         }
@@ -106,7 +108,8 @@ public final class Decider {
             return new WakeAhead(Why.ALWAYS_ON_POLICY, Double.NaN, Double.NaN, null);
         }
         long now = s.now().toEpochMilli();
-        long lead = s.restoreTime().toMillis() + p.wakeMargin().toMillis();
+        long step = s.step().toMillis();
+        long lead = lead(p, s) + step;
         if (p.alwaysOn().overlaps(now, now + lead)) {
             return new WakeAhead(Why.ALWAYS_ON_WINDOW_AHEAD, Double.NaN, Double.NaN, Duration.ofMillis(lead));
         }
@@ -120,7 +123,6 @@ public final class Decider {
         if (current > p.wakeAbove()) {
             return new WakeAhead(Why.DEMAND_NOW, current, p.wakeAbove(), null);
         }
-        long step = s.step().toMillis();
         Demand predicted = s.predicted();
         int horizon = Math.min(steps(lead, step), predicted.length());
         double peak = 0;
@@ -134,6 +136,10 @@ public final class Decider {
             }
         }
         return new Stay(Why.QUIET_AHEAD, peak, p.wakeAbove(), Duration.ofMillis(lead));
+    }
+
+    private static long lead(SchedulePolicy p, Situation s) {
+        return s.restoreTime().toMillis() + p.wakeMargin().toMillis();
     }
 
     private static Stay flapGuard(SchedulePolicy p, Situation s) {

@@ -72,7 +72,7 @@ class DeciderTest {
     }
 
     @Test
-    void predictiveHibernatesWhenTheForecastStaysQuietForTheLongerOfDurationAndTheWayBack() {
+    void predictiveHibernatesWhenTheForecastStaysQuietForTheLongerOfDurationAndTheWayBackPlusAStep() {
         double[] quietNow = flat(5, 0);
         // quiet for 10 steps, then demand: exactly the duration
         double[] predicted = flat(20, 0);
@@ -83,12 +83,12 @@ class DeciderTest {
         Decision busy = decide(PREDICTIVE, quietNow, predicted);
         assertThat(busy.why()).isEqualTo(Why.BUSY_PREDICTED);
         assertThat(busy.reason()).isEqualTo("predicted demand 5.00 at +9m is not below 1.00");
-        // a long restore stretches the quiet needed past the duration: 12 min restore + 1 min margin
+        // a long restore stretches the quiet needed past the duration: 12 min restore + 1 min margin + 1 step
         predicted[9] = 0;
         restore = Duration.ofMinutes(12);
         assertThat(decide(PREDICTIVE, quietNow, predicted).why()).isEqualTo(Why.BUSY_PREDICTED);
-        assertThat(decide(PREDICTIVE, quietNow, flat(12, 0)).why()).isEqualTo(Why.SHORT_FORECAST);
-        assertThat(decide(PREDICTIVE, quietNow, flat(13, 0))).isInstanceOf(Hibernate.class);
+        assertThat(decide(PREDICTIVE, quietNow, flat(13, 0)).why()).isEqualTo(Why.SHORT_FORECAST);
+        assertThat(decide(PREDICTIVE, quietNow, flat(14, 0))).isInstanceOf(Hibernate.class);
     }
 
     @Test
@@ -98,17 +98,17 @@ class DeciderTest {
     }
 
     @Test
-    void hibernatedVmIsWokenWhenTheForecastCrossesWithinRestoreTimePlusMargin() {
+    void hibernatedVmIsWokenWhenTheForecastCrossesWithinRestoreTimePlusMarginPlusAStep() {
         awake = false;
-        // restore 2 min + margin 1 min = 3 steps ahead
+        // restore 2 min + margin 1 min, and the next look a step later: steps starting before +4 min
         double[] predicted = flat(10, 0);
-        predicted[3] = 10;
+        predicted[4] = 10;
         assertThat(decide(PREDICTIVE, flat(5, 0), predicted).why()).isEqualTo(Why.QUIET_AHEAD);
-        predicted[2] = 10;
+        predicted[3] = 10;
         Decision wake = decide(PREDICTIVE, flat(5, 0), predicted);
         assertThat(wake).isInstanceOf(WakeAhead.class);
         assertThat(wake.reason()).isEqualTo(
-                "predicted demand 10.0 at +2m crosses the wake threshold 3.00 within restore time plus margin");
+                "predicted demand 10.0 at +3m crosses the wake threshold 3.00 within restore time plus margin");
         assertThat(decide(PREDICTIVE, new double[] {0, 4}, flat(10, 0)).why()).isEqualTo(Why.DEMAND_NOW);
     }
 
@@ -194,10 +194,10 @@ class DeciderTest {
         assertThat(decide(office, flat(30, 0), flat(30, 0))).isInstanceOf(Hibernate.class);
 
         awake = false;
-        now = Instant.parse("2026-11-17T10:01:00Z");
+        now = Instant.parse("2026-11-17T10:00:00Z");
         assertThat(decide(office, flat(30, 0), flat(30, 0)).why()).isEqualTo(Why.QUIET_AHEAD);
-        // 3 min before (restore 2 min + margin 1 min)
-        now = Instant.parse("2026-11-17T10:02:00Z");
+        // 4 min before: restore 2 min, margin 1 min, and the next look a step later
+        now = Instant.parse("2026-11-17T10:01:00Z");
         assertThat(decide(office, flat(30, 0), flat(30, 0)).why()).isEqualTo(Why.ALWAYS_ON_WINDOW_AHEAD);
     }
 
