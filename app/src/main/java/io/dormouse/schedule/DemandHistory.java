@@ -16,7 +16,8 @@ import java.util.List;
 /**
  * One VM's demand over the history window, on the scheduler's grid of steps in series time. Reads only
  * the samples stored since its last read (and a step before it, for samples stored late), and forgets
- * those older than the window.
+ * those older than the window; the whole window is read again before each fit and tuning, which
+ * picks up histories imported after the fact.
  */
 final class DemandHistory {
 
@@ -37,6 +38,12 @@ final class DemandHistory {
         this.step = step;
         this.window = window;
         this.pace = pace;
+    }
+
+    /** Drops what was read, so that the next read takes the whole window again (samples imported late). */
+    void forget() {
+        samples.clear();
+        readUntil = null;
     }
 
     /**

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -98,12 +97,16 @@ public final class HibernationScheduler {
                 SchedulePolicy policy = entry.effective();
                 Series observed = track.history.observed(store.metricSamples(), clockNow);
                 Duration restore = pace.series(vm.wakeEstimate());
-                if (budget > 0 && observed.size() > 0 && track.fitDue(policy.kind(), clockNow)) {
+                boolean reread = false;
+                if (budget > 0 && track.fitDue(policy.kind(), clockNow)) {
                     budget--;
+                    observed = reread(track, clockNow);
+                    reread = true;
                     track.fit(policy.kind(), observed, clockNow, config.refitInterval(), retry());
                 }
                 if (budget > 0 && tuneDue(entry, track, clockNow)) {
                     budget--;
+                    observed = reread ? observed : reread(track, clockNow);
                     tune(vm, entry, track, observed, restore, clockNow);
                 }
                 Demand predicted = track.predict(policy.kind(), observed, horizon(policy, restore), config.quantile());
@@ -135,6 +138,11 @@ public final class HibernationScheduler {
         tracks.keySet().retainAll(present);
         wakeAhead(wanted, pending, now, clockNow);
         roundTimer.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    private Series reread(VmTrack track, Instant clockNow) {
+        track.history.forget();
+        return track.history.observed(store.metricSamples(), clockNow);
     }
 
     /** When the forecast says VM {@code vmId} will next be needed: a hint for the snapshot cache's eviction. */
@@ -194,7 +202,7 @@ public final class HibernationScheduler {
     /** Notes the decision; stores it unless the same one was stored for the VM last time and nothing was done. */
     private void record(Vm vm, VmTrack track, Decision decision, Instant clockNow, boolean acted, String note) {
         schedules.noteLatest(vm.name(), new Schedules.Latest(decision, clockNow, acted, note));
-        String action = decision instanceof Decision.Hibernate ? "hibernate" : "wake-ahead";
+        String action = decision.action();
         String reason = note == null ? decision.reason() : decision.reason() + "; " + note;
         String key = action + " " + decision.why() + " " + acted + " " + note;
         if (!acted && key.equals(track.stored)) {
@@ -202,11 +210,11 @@ public final class HibernationScheduler {
             return;
         }
         track.stored = key;
-        store.scheduleDecisions().append(vm.id(), clockNow, action, cause(decision.why()), reason, acted);
+        store.scheduleDecisions().append(vm.id(), clockNow, action, decision.why().label(), reason, acted);
         LOG.atInfo()
                 .addKeyValue("vm", vm.name())
                 .addKeyValue("action", action)
-                .addKeyValue("cause", cause(decision.why()))
+                .addKeyValue("cause", decision.why().label())
                 .addKeyValue("mode", config.mode())
                 .addKeyValue("acted", acted)
                 .log(reason);
@@ -273,20 +281,12 @@ public final class HibernationScheduler {
     }
 
     private void count(Decision decision) {
-        String action = switch (decision) {
-            case Decision.Hibernate h -> "hibernate";
-            case Decision.WakeAhead w -> "wake-ahead";
-            case Decision.Stay s -> "stay";
-        };
+        String action = decision.action();
         counters.computeIfAbsent(action + " " + decision.why(), k -> Counter.builder("dormouse.schedule.decisions")
                 .description("scheduler decisions, by what was decided and why")
                 .tag("mode", config.mode().toString())
                 .tag("action", action)
-                .tag("cause", cause(decision.why()))
+                .tag("cause", decision.why().label())
                 .register(registry)).increment();
-    }
-
-    static String cause(Decision.Why why) {
-        return why.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

@@ -64,6 +64,12 @@ final class VmTrack {
     /** Fits the forecaster of {@code kind} on {@code observed}; on failure the VM has no forecast until a retry. */
     void fit(SchedulePolicy.Kind kind, Series observed, Instant clockNow, Duration refit, Duration retry) {
         fittedFor = kind;
+        if (observed.size() == 0) {
+            model = null;
+            lastFitError = "no demand samples in the history window";
+            nextFit = clockNow.plus(retry);
+            return;
+        }
         Forecaster forecaster = kind == SchedulePolicy.Kind.HYBRID_HISTOGRAM ? HybridHistogram.create()
                 : ModelSelector.create();
         try {
