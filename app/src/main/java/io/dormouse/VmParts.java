@@ -36,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +57,9 @@ final class VmParts implements AutoCloseable {
     final Reconciler reconciler;
     final Schedules schedules;
     private final List<Thread> chores = new ArrayList<>();
+    /** Fits forecasters and tunes thresholds for the scheduler, one at a time, away from its round. */
+    private final ExecutorService fitting = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("schedule-fit").daemon().factory());
 
     private VmParts(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
                     HostRecord localHost, MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
@@ -80,7 +85,7 @@ final class VmParts implements AutoCloseable {
         schedules = new Schedules(store, SchedulePolicy.DEFAULT);
         if (schedule.mode() != ScheduleConfig.Mode.OFF) {
             HibernationScheduler scheduler = new HibernationScheduler(schedule, fleet, store, schedules,
-                    new LifecycleActions(lifecycle, wakes), Connections.NONE, this::freeRoom, registry, clock);
+                    new LifecycleActions(lifecycle, wakes), Connections.NONE, this::freeRoom, registry, clock, fitting);
             chore("schedule", schedule.interval(), scheduler::round);
         }
     }
@@ -154,6 +159,7 @@ final class VmParts implements AutoCloseable {
     @Override
     public void close() {
         chores.forEach(Thread::interrupt);
+        fitting.shutdownNow();
         hypervisor.close();
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -45,6 +46,7 @@ public final class HibernationScheduler {
     private final Supplier<Resources> freeRoom;
     private final MeterRegistry registry;
     private final InstantSource clock;
+    private final Executor fitting;
     private final Pace pace;
     private final Tuning.Costs costs;
     private final Map<Long, VmTrack> tracks = new ConcurrentHashMap<>();
@@ -53,10 +55,12 @@ public final class HibernationScheduler {
 
     /**
      * @param freeRoom room free on the hosts, summed, for proactive wakes
+     * @param fitting  runs fits and tunings, which take up to seconds each, away from the round, so that
+     *                 they never delay a decision
      */
     public HibernationScheduler(ScheduleConfig config, Fleet fleet, StateStore store, Schedules schedules,
                                 Actions actions, Connections connections, Supplier<Resources> freeRoom,
-                                MeterRegistry registry, InstantSource clock) {
+                                MeterRegistry registry, InstantSource clock, Executor fitting) {
         this.config = config;
         this.fleet = fleet;
         this.store = store;
@@ -66,7 +70,8 @@ public final class HibernationScheduler {
         this.freeRoom = freeRoom;
         this.registry = registry;
         this.clock = clock;
-        this.pace = new Pace(config.timeScale());
+        this.fitting = fitting;
+        this.pace = Pace.of(config.timeScale(), clock.instant());
         this.costs = new Tuning.Costs(config.coldStartPenalty(), config.idleAwakeHourCost(), config.activeAbove());
         this.roundTimer = Timer.builder("dormouse.schedule.rounds").description("scheduler rounds")
                 .register(registry);
@@ -97,17 +102,21 @@ public final class HibernationScheduler {
                 SchedulePolicy policy = entry.effective();
                 Series observed = track.history.observed(store.metricSamples(), clockNow);
                 Duration restore = pace.series(vm.wakeEstimate());
-                boolean reread = false;
-                if (budget > 0 && track.fitDue(policy.kind(), clockNow)) {
+                if (budget > 0 && track.fitDue(policy.kind(), clockNow, config.refitInterval(), retry())) {
                     budget--;
                     observed = reread(track, clockNow);
-                    reread = true;
-                    track.fit(policy.kind(), observed, clockNow, config.refitInterval(), retry());
-                }
-                if (budget > 0 && tuneDue(entry, track, clockNow)) {
+                    track.fit(policy.kind(), observed, clockNow, fitting);
+                } else if (budget > 0 && tuneDue(entry, track, clockNow)) {
                     budget--;
-                    observed = reread ? observed : reread(track, clockNow);
-                    tune(vm, entry, track, observed, restore, clockNow);
+                    Series history = reread(track, clockNow);
+                    track.nextTune = clockNow.plus(retry());
+                    track.tune(() -> {
+                        try {
+                            tune(vm, entry, track, history, restore, clockNow);
+                        } catch (RuntimeException e) {
+                            LOG.atWarn().setCause(e).addKeyValue("vm", vm.name()).log("tuning failed");
+                        }
+                    }, fitting);
                 }
                 Demand predicted = track.predict(policy.kind(), observed, horizon(policy, restore), config.quantile());
                 int crossing = VmTrack.firstAbove(predicted, policy.wakeAbove());
@@ -222,7 +231,8 @@ public final class HibernationScheduler {
 
     private boolean tuneDue(Schedules.Entry entry, VmTrack track, Instant clockNow) {
         SchedulePolicy policy = entry.policy();
-        if (!policy.tune() || policy.kind() == SchedulePolicy.Kind.ALWAYS_ON || clockNow.isBefore(track.nextTune)) {
+        if (!policy.tune() || policy.kind() == SchedulePolicy.Kind.ALWAYS_ON || track.busy()
+                || clockNow.isBefore(track.nextTune)) {
             return false;
         }
         if (VmTrack.forecasting(policy.kind()) && track.model(policy.kind()) == null) {
@@ -232,12 +242,12 @@ public final class HibernationScheduler {
     }
 
     /**
-     * Replays the VM's history under a grid of thresholds. The forecasts replayed are the fitted model's
-     * from origins in the last two thirds of the history (in-sample: a little optimistic).
+     * Replays the VM's history under a grid of thresholds, on the fitting executor. The forecasts replayed
+     * are the fitted model's from origins in the last two thirds of the history (in-sample: a little
+     * optimistic).
      */
     private void tune(Vm vm, Schedules.Entry entry, VmTrack track, Series observed, Duration restore,
                       Instant clockNow) {
-        track.nextTune = clockNow.plus(retry());
         double[] demand = observed.values();
         if (demand.length < 8) {
             return;

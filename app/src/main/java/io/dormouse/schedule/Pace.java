@@ -5,12 +5,16 @@ import java.time.Instant;
 
 /**
  * How fast demand history runs against the clock: 1 in production; above 1 in demos and tests, where
- * a day-long pattern replays in seconds. Series time is clock time since the epoch times the scale,
- * so that steps of series time line up with the epoch as forecasters expect.
+ * a day-long pattern replays in seconds. Series time runs {@code scale} times faster than the clock from
+ * {@code origin}, a Monday midnight (UTC) shortly before: forecasters count time in nanoseconds since
+ * the epoch, so series time must stay within a few centuries of it, and a midnight keeps the hours of
+ * the day of series time where the clock's seconds put them.
  */
-record Pace(double scale) {
+record Pace(double scale, Instant origin) {
 
-    static final Pace REAL = new Pace(1);
+    private static final long WEEK_MILLIS = Duration.ofDays(7).toMillis();
+    /** 1970-01-05, a Monday. */
+    private static final long MONDAY_MILLIS = Duration.ofDays(4).toMillis();
 
     Pace {
         if (!(scale >= 1)) {
@@ -18,8 +22,18 @@ record Pace(double scale) {
         }
     }
 
+    /** A pace of {@code scale} from the Monday midnight (UTC) before {@code now}. */
+    static Pace of(double scale, Instant now) {
+        long monday = MONDAY_MILLIS + Math.floorDiv(now.toEpochMilli() - MONDAY_MILLIS, WEEK_MILLIS) * WEEK_MILLIS;
+        return new Pace(scale, Instant.ofEpochMilli(monday));
+    }
+
     Instant series(Instant clock) {
-        return scale == 1 ? clock : Instant.ofEpochMilli(Math.round(clock.toEpochMilli() * scale));
+        if (scale == 1) {
+            return clock;
+        }
+        long since = clock.toEpochMilli() - origin.toEpochMilli();
+        return Instant.ofEpochMilli(origin.toEpochMilli() + Math.round(since * scale));
     }
 
     Duration series(Duration clock) {
@@ -27,7 +41,11 @@ record Pace(double scale) {
     }
 
     Instant clock(Instant series) {
-        return scale == 1 ? series : Instant.ofEpochMilli(Math.round(series.toEpochMilli() / scale));
+        if (scale == 1) {
+            return series;
+        }
+        long since = series.toEpochMilli() - origin.toEpochMilli();
+        return Instant.ofEpochMilli(origin.toEpochMilli() + Math.round(since / scale));
     }
 
     Duration clock(Duration series) {

@@ -9,11 +9,13 @@ import io.dormouse.forecast.Series;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What the scheduler remembers of one VM between rounds: its demand history, its fitted forecaster and
  * when to fit it again, its transitions for the flap guard, and when it reached its present state.
- * Used by the scheduler's one thread only.
+ * Used by the scheduler's round only, except the fit, which runs on the fitting executor and is
+ * published through a volatile field.
  */
 final class VmTrack {
 
@@ -25,15 +27,19 @@ final class VmTrack {
     /** The next change of state is the scheduler's own, counted already. */
     boolean ownChangePending;
     CompletableFuture<?> wake = CompletableFuture.completedFuture(null);
-    private Forecaster.Model model;
-    private SchedulePolicy.Kind fittedFor;
-    private Instant nextFit = Instant.MIN;
+    /** The last fit: set by the fitting thread, read by the round. */
+    private volatile Fitted fitted;
+    /** The fit or tuning under way for this VM, at most one at a time. */
+    private CompletableFuture<?> work = CompletableFuture.completedFuture(null);
     Instant nextTune = Instant.MIN;
-    String lastFitError;
     /** The last decision stored, so that one repeated every round is stored once. */
     String stored;
     /** When the forecast says the VM's demand next crosses its wake threshold (clock time), or null. */
     volatile Instant nextWake;
+
+    /** A fitted model of one kind, or why there is none; {@code at} is the clock time of the fit. */
+    private record Fitted(SchedulePolicy.Kind kind, Forecaster.Model model, String error, Instant at) {
+    }
 
     VmTrack(DemandHistory history) {
         this.history = history;
@@ -57,34 +63,53 @@ final class VmTrack {
         ownChangePending = true;
     }
 
-    boolean fitDue(SchedulePolicy.Kind kind, Instant clockNow) {
-        return forecasting(kind) && (fittedFor != kind || !clockNow.isBefore(nextFit));
+    /** Whether a fit or tuning of this VM is under way. */
+    boolean busy() {
+        return !work.isDone();
     }
 
-    /** Fits the forecaster of {@code kind} on {@code observed}; on failure the VM has no forecast until a retry. */
-    void fit(SchedulePolicy.Kind kind, Series observed, Instant clockNow, Duration refit, Duration retry) {
-        fittedFor = kind;
+    /** Due when there is no fit for {@code kind}, or the last is {@code refit} old ({@code retry} after a failure). */
+    boolean fitDue(SchedulePolicy.Kind kind, Instant clockNow, Duration refit, Duration retry) {
+        Fitted f = fitted;
+        return forecasting(kind) && !busy() && (f == null || f.kind() != kind
+                || !clockNow.isBefore(f.at().plus(f.model() == null ? retry : refit)));
+    }
+
+    /**
+     * Fits the forecaster of {@code kind} on {@code observed} on {@code executor}; until it is done the VM
+     * keeps its former model. On failure the VM has no forecast until a retry.
+     */
+    void fit(SchedulePolicy.Kind kind, Series observed, Instant clockNow, Executor executor) {
+        work = CompletableFuture.runAsync(() -> fitted = fitNow(kind, observed, clockNow), executor);
+    }
+
+    /** Runs {@code tuning} on {@code executor}, after any work under way for this VM. */
+    void tune(Runnable tuning, Executor executor) {
+        work = CompletableFuture.runAsync(tuning, executor);
+    }
+
+    private static Fitted fitNow(SchedulePolicy.Kind kind, Series observed, Instant clockNow) {
         if (observed.size() == 0) {
-            model = null;
-            lastFitError = "no demand samples in the history window";
-            nextFit = clockNow.plus(retry);
-            return;
+            return new Fitted(kind, null, "no demand samples in the history window", clockNow);
         }
         Forecaster forecaster = kind == SchedulePolicy.Kind.HYBRID_HISTOGRAM ? HybridHistogram.create()
                 : ModelSelector.create();
         try {
-            model = forecaster.fit(observed, Calendar.EMPTY);
-            lastFitError = null;
-            nextFit = clockNow.plus(refit);
+            return new Fitted(kind, forecaster.fit(observed, Calendar.EMPTY), null, clockNow);
         } catch (ForecastException | IllegalArgumentException e) {
-            model = null;
-            lastFitError = e.getMessage();
-            nextFit = clockNow.plus(retry);
+            return new Fitted(kind, null, e.getMessage(), clockNow);
         }
     }
 
     Forecaster.Model model(SchedulePolicy.Kind kind) {
-        return forecasting(kind) && fittedFor == kind ? model : null;
+        Fitted f = fitted;
+        return forecasting(kind) && f != null && f.kind() == kind ? f.model() : null;
+    }
+
+    /** Why the VM has no model, or null. */
+    String fitError() {
+        Fitted f = fitted;
+        return f == null ? null : f.error();
     }
 
     /** The forecast at {@code level} for {@code steps} steps after {@code observed}, empty without a model. */
@@ -96,7 +121,6 @@ final class VmTrack {
         try {
             return Demand.of(m.predict(observed, steps).quantile(level));
         } catch (ForecastException | IllegalArgumentException e) {
-            lastFitError = e.getMessage();
             return Demand.NONE;
         }
     }
@@ -117,7 +141,8 @@ final class VmTrack {
 
     @Override
     public String toString() {
+        Fitted f = fitted;
         return "VmTrack[awake=" + awake + ", since=" + since + ", transitions=" + transitions + ", fitted="
-                + fittedFor + ", nextFit=" + nextFit + ", error=" + lastFitError + "]";
+                + (f == null ? null : f.kind() + " at " + f.at() + (f.error() == null ? "" : ": " + f.error())) + "]";
     }
 }

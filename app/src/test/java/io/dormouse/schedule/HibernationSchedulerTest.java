@@ -77,7 +77,7 @@ class HibernationSchedulerTest {
     private HibernationScheduler scheduler(ScheduleConfig config) {
         fleet = Fleet.load(store, Duration.ofSeconds(2), now::get);
         return new HibernationScheduler(config, fleet, store, schedules, actions, vm -> connections.active(vm),
-                () -> free, registry, now::get);
+                () -> free, registry, now::get, Runnable::run);
     }
 
     private VmRecord vm(String name, String state, int priority, String sla, int memoryMib) throws Exception {
