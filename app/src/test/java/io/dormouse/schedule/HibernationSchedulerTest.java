@@ -167,6 +167,36 @@ class HibernationSchedulerTest {
     }
 
     @Test
+    void transitionsMadeByOthersCountForTheFlapGuardOverASlidingHour() throws Exception {
+        VmRecord web = vm("web", "running", 0, "standard", 128);
+        policy(web, "{\"kind\":\"fixed-idle\",\"hibernateAfter\":\"10m\",\"minimumAwake\":\"0s\","
+                + "\"maxTransitionsPerHour\":2}");
+        HibernationScheduler scheduler = scheduler(config(ScheduleConfig.Mode.ACT, Duration.ofMinutes(1),
+                Duration.ofHours(3), 4));
+        // busy, then woken twice by DNS after operators hibernated it: two transitions seen by the scheduler
+        demand(web, Duration.ofMinutes(5), Duration.ofMinutes(1), ago -> 5.0);
+        scheduler.round();
+        for (String state : List.of("hibernated", "running")) {
+            now.set(now.get().plus(Duration.ofMinutes(1)));
+            store.vms().updateState(store.vms().find("web").orElseThrow(), state);
+            fleet.sync();
+            scheduler.round();
+        }
+        now.set(now.get().plus(Duration.ofMinutes(30)));
+        demand(web, Duration.ofMinutes(30), Duration.ofMinutes(1), ago -> 0.0);
+        scheduler.round();
+        assertThat(hibernated).isEmpty();
+        assertThat(schedules.latest("web")).get().extracting(l -> l.decision().reason())
+                .isEqualTo("flap guard: 2 transitions in the last hour, the limit is 2");
+
+        // an hour after the first of them, one is left in the window
+        now.set(T0.plus(Duration.ofMinutes(61)));
+        demand(web, Duration.ofMinutes(29), Duration.ofMinutes(1), ago -> 0.0);
+        scheduler.round();
+        assertThat(hibernated).containsExactly("web");
+    }
+
+    @Test
     void proactiveWakesShortOfRoomGoBySlaClassThenPriority() throws Exception {
         VmRecord bronze = vm("bronze-high", "hibernated", 900, "bronze", 512);
         VmRecord goldLow = vm("gold-low", "hibernated", 1, "gold", 512);
