@@ -30,6 +30,8 @@ final class Database implements StateStore {
     private final Hosts hosts;
     private final MetricSamples metricSamples;
     private final CalendarEvents calendarEvents;
+    private final VmSchedules vmSchedules;
+    private final ScheduleDecisions scheduleDecisions;
 
     private Database(DatabaseSettings settings, HikariDataSource pool, InstantSource clock) {
         this.settings = settings;
@@ -42,6 +44,8 @@ final class Database implements StateStore {
         this.hosts = new Hosts(this, clock);
         this.metricSamples = new MetricSamples(this);
         this.calendarEvents = new CalendarEvents(this, clock);
+        this.vmSchedules = new VmSchedules(this, clock);
+        this.scheduleDecisions = new ScheduleDecisions(this);
     }
 
     static Database open(DatabaseSettings settings, InstantSource clock, MeterRegistry registry) {
@@ -127,6 +131,16 @@ final class Database implements StateStore {
     @Override
     public CalendarEvents calendarEvents() {
         return calendarEvents;
+    }
+
+    @Override
+    public VmSchedules vmSchedules() {
+        return vmSchedules;
+    }
+
+    @Override
+    public ScheduleDecisions scheduleDecisions() {
+        return scheduleDecisions;
     }
 
     @Override

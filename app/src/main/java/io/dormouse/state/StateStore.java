@@ -48,6 +48,12 @@ public interface StateStore extends AutoCloseable {
 
     CalendarEvents calendarEvents();
 
+    /** Per-VM schedule policies and tuned thresholds. */
+    VmSchedules vmSchedules();
+
+    /** The scheduler's decisions. */
+    ScheduleDecisions scheduleDecisions();
+
     /** Closes every pooled connection; the repositories fail afterwards. */
     @Override
     void close();

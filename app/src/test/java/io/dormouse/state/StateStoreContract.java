@@ -407,6 +407,47 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void schedulePolicyAndTunedThresholdsAreKeptApartAndGoWithTheirVm() {
+        VmRecord web = vm("web-1");
+        VmRecord db = vm("db-1");
+        assertThat(store.vmSchedules().find(web.id())).isEmpty();
+
+        store.vmSchedules().putPolicy(web.id(), "{\"kind\":\"predictive\"}");
+        advance(Duration.ofMinutes(1));
+        VmSchedule tuned = store.vmSchedules().putTuned(web.id(), "{\"expectedCost\":3.5}");
+        assertThat(tuned).isEqualTo(new VmSchedule(web.id(), "{\"kind\":\"predictive\"}", "{\"expectedCost\":3.5}",
+                T0.plusSeconds(60)));
+        store.vmSchedules().putPolicy(web.id(), "{\"kind\":\"fixed-idle\"}");
+        store.vmSchedules().putTuned(db.id(), "{}");
+        assertThat(store.vmSchedules().find(web.id())).get().extracting(VmSchedule::policy, VmSchedule::tuned)
+                .containsExactly("{\"kind\":\"fixed-idle\"}", "{\"expectedCost\":3.5}");
+        assertThat(store.vmSchedules().list()).extracting(VmSchedule::vmId).containsExactly(web.id(), db.id());
+
+        assertThatThrownBy(() -> store.vmSchedules().putPolicy(web.id() + db.id() + 10, "{}"))
+                .isInstanceOf(StateException.class)
+                .extracting(e -> ((StateException) e).kind()).isEqualTo(StateException.Kind.NOT_FOUND);
+        store.vms().delete(web.id());
+        assertThat(store.vmSchedules().find(web.id())).isEmpty();
+    }
+
+    @Test
+    void scheduleDecisionsListNewestFirstPerVm() {
+        VmRecord web = vm("web-1");
+        VmRecord db = vm("db-1");
+        ScheduleDecision first = store.scheduleDecisions().append(web.id(), T0, "hibernate", "quiet-predicted",
+                "predicted demand stays below 0.5 for the next 15m", true);
+        ScheduleDecision second = store.scheduleDecisions().append(web.id(), T0.plusSeconds(600), "wake-ahead",
+                "demand-ahead", "predicted demand 4 at +2m crosses", false);
+        store.scheduleDecisions().append(db.id(), T0, "hibernate", "quiet-observed", "quiet", true);
+
+        assertThat(store.scheduleDecisions().latest(web.id(), 10)).containsExactly(second, first);
+        assertThat(store.scheduleDecisions().latest(web.id(), 1)).containsExactly(second);
+        assertThat(first.acted()).isTrue();
+        assertThat(second.acted()).isFalse();
+        assertThat(second.at()).isEqualTo(T0.plusSeconds(600));
+    }
+
+    @Test
     void migratingAnUpToDateDatabaseChangesNothing() {
         VmRecord web = vm("web-1");
         assertThat(Migrations.apply(((Database) store).dataSource(), settings)).isZero();
