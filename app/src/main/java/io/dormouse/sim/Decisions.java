@@ -3,7 +3,8 @@ package io.dormouse.sim;
 /**
  * Each policy's decision at every step boundary of the scored part: {@code awake[t]} says whether the
  * VM is kept (or made) awake for step {@code t}, decided from the requests before {@code t} only,
- * except for the oracle, which sees them all.
+ * except for the oracle, which sees them all. The predictive policy is decided by the scheduler's own
+ * decider ({@link ScheduledDecisions}); the baselines are their published rules, one comparison a step.
  */
 final class Decisions {
 
@@ -12,12 +13,12 @@ final class Decisions {
     private Decisions() {
     }
 
-    static void decide(Policy policy, VmRun run, boolean[] awake) {
+    static void decide(Policy policy, VmRun run, boolean[] awake, ScheduledDecisions scheduler) {
         switch (policy) {
             case Policy.AlwaysOn a -> java.util.Arrays.fill(awake, run.from, run.steps, true);
             case Policy.IdleTimeout t -> idleTimeout(run, (int) (t.timeout().toMinutes() / STEP_MINUTES), awake);
             case Policy.HybridHistogram h -> hybrid(run, h.keepAliveScale(), awake);
-            case Policy.Predictive p -> predictive(run, (float) p.threshold(), awake);
+            case Policy.Predictive p -> scheduler.decide(ScheduledDecisions.policy(p.threshold()), run, awake);
             case Policy.Oracle o -> oracle(run, (int) Math.max(1, o.minGap().toMinutes() / STEP_MINUTES), awake);
         }
     }
@@ -44,16 +45,6 @@ final class Decisions {
             if (run.requests[t] > 0) {
                 last = t;
             }
-        }
-    }
-
-    /**
-     * Awake when the chance of a request in the coming step reaches {@code threshold}: the ratio of a
-     * cold start's cost to an idle awake step's at which waiting awake pays.
-     */
-    private static void predictive(VmRun run, float threshold, boolean[] awake) {
-        for (int t = run.from; t < run.steps; t++) {
-            awake[t] = run.signal[t] >= threshold;
         }
     }
 

@@ -20,6 +20,8 @@ import java.util.Arrays;
  */
 final class Fitting {
 
+    /** How many steps from each boundary the predictive policy's signal reaches ahead. */
+    static final int AHEAD = 6;
     /** A forecast of demand this many steps (10 minutes) away from a step counts for it. */
     static final int LOOKAHEAD = 2;
     /** The upper forecast quantile: demand is possible when it reaches one request. */
@@ -46,8 +48,9 @@ final class Fitting {
     }
 
     /**
-     * Fills the predictive signal: for every scored step, the chance of a request from {@link ActivityOdds},
-     * counted over the history up to the previous midnight, given the quiet time so far and the forecast.
+     * Fills the predictive signal: at every scored step boundary, the chance of a request in each of the
+     * {@link #AHEAD} steps from it, from {@link ActivityOdds} counted over the history up to the previous
+     * midnight, given the quiet time before the boundary (continued ahead) and the forecast.
      * Forecasts reach a day ahead from each midnight (for the seasonal naive that is what hourly origins
      * would give too); the history's own days are forecast by the model fitted on the whole history.
      */
@@ -71,9 +74,12 @@ final class Fitting {
         int last = run.lastActiveBefore(first);
         for (int t = first; t < run.steps; t++) {
             if (t >= run.from && (t - run.from) % day == 0) {
-                // the counts so far are the history up to this midnight: score the day with them
+                // the counts so far are the history up to this midnight: predict the day with them
                 for (int s = t, l = last; s < Math.min(run.steps, t + day); s++) {
-                    run.signal[s] = (float) odds.chance(s - 1 - l, near(run, s), run.hourClass[s]);
+                    for (int j = 0; j < AHEAD; j++) {
+                        int at = Math.min(s + j, run.steps - 1);
+                        run.ahead[s * AHEAD + j] = odds.chance(s - 1 - l + j, near(run, at), run.hourClass[at]);
+                    }
                     if (run.requests[s] > 0) {
                         l = s;
                     }

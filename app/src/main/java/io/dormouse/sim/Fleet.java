@@ -16,12 +16,12 @@ public final class Fleet {
 
     private final List<Trace> traces;
     private final List<SimulatedVm> vms;
-    private final Demand[] demand;
+    private final RequestScale[] demand;
 
     private Fleet(List<Trace> traces, List<SimulatedVm> vms) {
         this.traces = List.copyOf(traces);
         this.vms = List.copyOf(vms);
-        this.demand = traces.stream().map(Demand::of).toArray(Demand[]::new);
+        this.demand = traces.stream().map(RequestScale::of).toArray(RequestScale[]::new);
     }
 
     /** {@code size} VMs over {@code traces}, shifts and scales drawn from {@code seed} per VM. */

@@ -99,6 +99,7 @@ public final class Simulation {
             VmRun run = new VmRun(settings.steps(), settings.historySteps());
             boolean[] awake = new boolean[settings.steps()];
             ActivityOdds odds = new ActivityOdds();
+            ScheduledDecisions scheduler = new ScheduledDecisions(settings.latency());
             boolean hybrid = settings.families().contains(Family.HYBRID_HISTOGRAM);
             boolean predictive = settings.families().contains(Family.PREDICTIVE);
             for (int i = next.getAndIncrement(); i < fleet.size(); i = next.getAndIncrement()) {
@@ -116,7 +117,7 @@ public final class Simulation {
                 nanos[1] += t2 - t1;
                 for (int p = 0; p < points.size(); p++) {
                     long a = System.nanoTime();
-                    Decisions.decide(points.get(p), run, awake);
+                    Decisions.decide(points.get(p), run, awake, scheduler);
                     long b = System.nanoTime();
                     Accounting.score(run, awake, tallies[p]);
                     nanos[2] += b - a;

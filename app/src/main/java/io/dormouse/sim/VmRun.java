@@ -20,8 +20,13 @@ final class VmRun {
     /** Hybrid histogram windows per scored day, in minutes: pre-warm and keep-alive. */
     final double[] prewarmMinutes;
     final double[] keepAliveMinutes;
-    /** The predictive policy's signal: the chance of a request at each scored step. */
-    final float[] signal;
+    /**
+     * The predictive policy's signal: at step {@code t}, {@code ahead[t * Fitting.AHEAD + j]} is the chance
+     * of a request at step {@code t + j} as known at the boundary of {@code t} (requests before {@code t}).
+     */
+    final double[] ahead;
+    /** Observed demand as the scheduler sees it in the predictive policy's units: 1 for a step with a request, else 0. */
+    final double[] observed;
     /** What the forecast says of each step: 0 quiet, 1 a request possible (0.9 quantile), 2 likely (median). */
     final byte[] forecastClass;
     /** How busy each step's hour of day was on earlier days, in classes (see {@link Fitting}). */
@@ -39,7 +44,8 @@ final class VmRun {
         int days = (steps - from + Trace.STEPS_PER_DAY - 1) / Trace.STEPS_PER_DAY;
         prewarmMinutes = new double[days];
         keepAliveMinutes = new double[days];
-        signal = new float[steps];
+        ahead = new double[steps * Fitting.AHEAD];
+        observed = new double[steps];
         forecastClass = new byte[steps];
         hourClass = new byte[steps];
     }
@@ -50,6 +56,7 @@ final class VmRun {
         fleet.requests(vm, requests);
         for (int t = 0; t < steps; t++) {
             demand[t] = requests[t];
+            observed[t] = requests[t] > 0 ? 1 : 0;
         }
         SplittableRandom random = new SplittableRandom(Seeds.mix(seed, vm.index(), 1));
         double stepMs = Trace.STEP.toMillis();

@@ -9,18 +9,18 @@ import java.util.Arrays;
  * scale 1 a step is busy from a tenth of the way up, the threshold the forecasters' idle queries use,
  * and quiet (no request at all) below it.
  */
-final class Demand {
+final class RequestScale {
 
     /** Requests per step at a trace's 99th percentile, for a VM of scale 1. */
     static final double PEAK = 10;
 
     private final double[] levels;
 
-    private Demand(double[] levels) {
+    private RequestScale(double[] levels) {
         this.levels = levels;
     }
 
-    static Demand of(Trace trace) {
+    static RequestScale of(Trace trace) {
         double[] sorted = trace.values().clone();
         Arrays.sort(sorted);
         double min = sorted[0];
@@ -30,7 +30,7 @@ final class Demand {
         for (int i = 0; i < levels.length; i++) {
             levels[i] = span > 0 ? (trace.values()[i] - min) / span : 0;
         }
-        return new Demand(levels);
+        return new RequestScale(levels);
     }
 
     /** Requests from step {@code shift} of the trace on, read as a loop, scaled by {@code scale}. */
