@@ -51,9 +51,9 @@ public enum Family {
             case ALWAYS_ON -> List.of(new Policy.AlwaysOn());
             case IDLE_TIMEOUT -> minutes(5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240).map(m ->
                     (Policy) new Policy.IdleTimeout(Duration.ofMinutes(m))).toList();
-            case HYBRID_HISTOGRAM -> DoubleStream.of(0.25, 0.5, 0.75, 1, 1.5, 2, 3).mapToObj(s ->
+            case HYBRID_HISTOGRAM -> DoubleStream.of(0.1, 0.25, 0.5, 0.75, 1, 1.5, 2, 3).mapToObj(s ->
                     (Policy) new Policy.HybridHistogram(s)).toList();
-            case PREDICTIVE -> DoubleStream.of(0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.3, 0.5).mapToObj(t ->
+            case PREDICTIVE -> DoubleStream.of(0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.3, 0.5, 0.7).mapToObj(t ->
                     (Policy) new Policy.Predictive(t)).toList();
             case ORACLE -> minutes(5, 15, 30, 60, 120).map(m ->
                     (Policy) new Policy.Oracle(Duration.ofMinutes(m))).toList();
