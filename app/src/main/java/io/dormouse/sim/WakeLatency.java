@@ -1,5 +1,8 @@
 package io.dormouse.sim;
 
+import io.dormouse.hypervisor.fake.LatencyModel;
+import java.time.Duration;
+
 /**
  * Restore and hibernate times as log-normal distributions given by their median and 90th percentile,
  * in milliseconds. The default is what the QEMU driver measured for the demo guest (docs/benchmarks.md,
@@ -21,9 +24,17 @@ public record WakeLatency(double restoreP50, double restoreP90, double hibernate
         }
     }
 
-    /** QEMU 7.2, TCG, 128 MiB demo guest, new process per restore: restore 265 / 314 ms, pause 18.8 / 28.9 ms. */
+    /**
+     * QEMU 7.2, TCG, 128 MiB demo guest, new process per restore: restore 265 / 314 ms, pause 18.8 / 28.9 ms;
+     * the medians are the fake hypervisor's {@link LatencyModel#measuredQemu()}.
+     */
     public static WakeLatency measuredQemu() {
-        return new WakeLatency(265.0, 314.2, 18.8, 28.9);
+        LatencyModel medians = LatencyModel.measuredQemu();
+        return new WakeLatency(millis(medians.restore()), 314.2, millis(medians.hibernate()), 28.9);
+    }
+
+    private static double millis(Duration d) {
+        return d.toNanos() / 1e6;
     }
 
     /** A restore time in milliseconds for the standard normal deviate {@code z}. */
