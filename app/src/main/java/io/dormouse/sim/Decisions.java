@@ -17,10 +17,20 @@ final class Decisions {
         switch (policy) {
             case Policy.AlwaysOn a -> java.util.Arrays.fill(awake, run.from, run.steps, true);
             case Policy.IdleTimeout t -> idleTimeout(run, (int) (t.timeout().toMinutes() / STEP_MINUTES), awake);
+            case Policy.TunedTimeout t -> idleTimeout(run, run.tunedTimeout[tunedIndex(t)], awake);
             case Policy.HybridHistogram h -> hybrid(run, h.keepAliveScale(), awake);
             case Policy.Predictive p -> scheduler.decide(ScheduledDecisions.policy(p.threshold()), run, awake);
             case Policy.Oracle o -> oracle(run, (int) Math.max(1, o.minGap().toMinutes() / STEP_MINUTES), awake);
         }
+    }
+
+    private static int tunedIndex(Policy.TunedTimeout t) {
+        for (int i = 0; i < Family.TUNED_COSTS.length; i++) {
+            if (Family.TUNED_COSTS[i] == t.idleHourCost()) {
+                return i;
+            }
+        }
+        throw new SimulationException("tuned timeout cost " + t.idleHourCost() + " is not one the fleet was tuned for");
     }
 
     /** Awake while fewer than {@code timeout} quiet steps have passed since the last request. */

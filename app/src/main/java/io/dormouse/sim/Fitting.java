@@ -8,8 +8,16 @@ import io.dormouse.forecast.HybridHistogram;
 import io.dormouse.forecast.IdleWindows;
 import io.dormouse.forecast.SeasonalNaive;
 import io.dormouse.forecast.Series;
+import io.dormouse.schedule.AlwaysOnWindows;
+import io.dormouse.schedule.Foresight;
+import io.dormouse.schedule.Replay;
+import io.dormouse.schedule.SchedulePolicy;
+import io.dormouse.schedule.Tuning;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
+import java.util.stream.LongStream;
 
 /**
  * What the learning policies know of a VM, from {@code io.dormouse.forecast} on the history so far:
@@ -33,8 +41,39 @@ final class Fitting {
     private static final Forecaster MODEL = SeasonalNaive.maxOfDayAndWeek();
     private static final Forecaster SHORT_HISTORY_MODEL = SeasonalNaive.previousDay();
     private static final HybridHistogram HYBRID = HybridHistogram.withThreshold(ACTIVE);
+    private static final SchedulePolicy FIXED_IDLE = new SchedulePolicy(SchedulePolicy.Kind.FIXED_IDLE, ACTIVE,
+            Trace.STEP, ACTIVE, Duration.ZERO, Duration.ZERO, 3600, AlwaysOnWindows.NONE, false);
+    private static final List<Duration> TIMEOUTS =
+            LongStream.of(Family.TIMEOUT_MINUTES).mapToObj(Duration::ofMinutes).toList();
 
     private Fitting() {
+    }
+
+    /**
+     * Chooses the VM's idle timeout for each cost of {@link Family#TUNED_COSTS} as the scheduler's
+     * {@link Tuning} does: replay the history ({@link Replay}) under a fixed-idle policy for every duration
+     * of the idle-timeout family and keep the cheapest (ties: the shorter). Each duration is replayed once
+     * for all costs, which {@code Tuning.tune} (one cost a call) would repeat seven times. The policy has
+     * neither minimum awake time nor flap guard, so a duration means on the history what the idle timeout
+     * does on the scored part.
+     */
+    static void tuned(VmRun run) {
+        double[] history = Arrays.copyOf(run.demand, run.from);
+        Foresight none = Foresight.perfect(history);
+        Replay.Outcome[] outcomes = new Replay.Outcome[TIMEOUTS.size()];
+        for (int d = 0; d < outcomes.length; d++) {
+            SchedulePolicy candidate = FIXED_IDLE.withThresholds(ACTIVE, TIMEOUTS.get(d), ACTIVE);
+            outcomes[d] = Replay.run(candidate, history, EPOCH, Trace.STEP, none, Duration.ZERO, ACTIVE, 1);
+        }
+        for (int i = 0; i < Family.TUNED_COSTS.length; i++) {
+            int best = 0;
+            for (int d = 1; d < outcomes.length; d++) {
+                if (outcomes[d].cost(1, Family.TUNED_COSTS[i]) < outcomes[best].cost(1, Family.TUNED_COSTS[i])) {
+                    best = d;
+                }
+            }
+            run.tunedTimeout[i] = (int) (TIMEOUTS.get(best).toNanos() / Trace.STEP.toNanos());
+        }
     }
 
     /** Fits the hybrid histogram's windows for every scored day. */

@@ -61,6 +61,33 @@ public sealed interface Policy {
     }
 
     /**
+     * Each VM's own idle timeout, chosen by the scheduler's {@code Tuning} on the VM's history from the
+     * idle-timeout family's durations, at a cost of one per cold start and {@code idleHourCost} per idle awake hour.
+     */
+    record TunedTimeout(double idleHourCost) implements Policy {
+        public TunedTimeout {
+            if (!(idleHourCost > 0) || !Double.isFinite(idleHourCost)) {
+                throw new SimulationException("tuned timeout idle hour cost must be positive, got " + idleHourCost);
+            }
+        }
+
+        @Override
+        public Family family() {
+            return Family.TUNED_TIMEOUT;
+        }
+
+        @Override
+        public String label() {
+            return "tuned-timeout " + trim(idleHourCost);
+        }
+
+        @Override
+        public double parameter() {
+            return idleHourCost;
+        }
+    }
+
+    /**
      * The hybrid histogram (Shahrad et al., USENIX ATC 2020) from {@code io.dormouse.forecast}, windows
      * learned from the history so far and refitted daily; the keep-alive window multiplied by {@code keepAliveScale}.
      */

@@ -101,6 +101,7 @@ public final class Simulation {
             ActivityOdds odds = new ActivityOdds();
             ScheduledDecisions scheduler = new ScheduledDecisions(settings.latency());
             boolean hybrid = settings.families().contains(Family.HYBRID_HISTOGRAM);
+            boolean tuned = settings.families().contains(Family.TUNED_TIMEOUT);
             boolean predictive = settings.families().contains(Family.PREDICTIVE);
             for (int i = next.getAndIncrement(); i < fleet.size(); i = next.getAndIncrement()) {
                 long t0 = System.nanoTime();
@@ -108,6 +109,9 @@ public final class Simulation {
                 long t1 = System.nanoTime();
                 if (hybrid) {
                     Fitting.hybrid(run);
+                }
+                if (tuned) {
+                    Fitting.tuned(run);
                 }
                 if (predictive) {
                     Fitting.predictive(run, odds);

@@ -17,6 +17,8 @@ final class VmRun {
     final float[] arrivalMs;
     final float[] restoreMs;
     final float[] hibernateMs;
+    /** The idle timeout, in steps, tuning chose for each of {@link Family#TUNED_COSTS}. */
+    final int[] tunedTimeout = new int[Family.TUNED_COSTS.length];
     /** Hybrid histogram windows per scored day, in minutes: pre-warm and keep-alive. */
     final double[] prewarmMinutes;
     final double[] keepAliveMinutes;
