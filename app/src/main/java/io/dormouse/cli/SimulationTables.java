@@ -37,8 +37,9 @@ final class SimulationTables {
         b.append(Output.format(cmp));
         Timings t = r.timings();
         b.append(String.format(Locale.ROOT, "%ntime: loading %.0f ms; on %d threads %.1f s wall; CPU: building %.1f s, "
-                + "fitting %.1f s, deciding %.1f s, accounting %.1f s%n", t.loadingMs(), t.threads(), t.wallMs() / 1000,
-                t.buildingMs() / 1000, t.fittingMs() / 1000, t.decidingMs() / 1000, t.accountingMs() / 1000));
+                + "tuning %.1f s, fitting %.1f s, deciding %.1f s, accounting %.1f s%n", t.loadingMs(), t.threads(),
+                t.wallMs() / 1000, t.buildingMs() / 1000, t.tuningMs() / 1000, t.fittingMs() / 1000, t.decidingMs() / 1000,
+                t.accountingMs() / 1000));
         return b.toString();
     }
 

@@ -65,8 +65,8 @@ public final class Simulation {
             }
             results.add(PolicyResult.of(points.get(p), reported.get(p), total));
         }
-        Timings timings = new Timings(0, sum(workers, 0), sum(workers, 1), sum(workers, 2), sum(workers, 3), wall,
-                settings.threads());
+        Timings timings = new Timings(0, sum(workers, 0), sum(workers, 4), sum(workers, 1), sum(workers, 2),
+                sum(workers, 3), wall, settings.threads());
         return SimulationReport.of(fleet.size(), traces.size(), settings.historySteps(),
                 settings.steps() - settings.historySteps(), settings.seed(), results, timings);
     }
@@ -75,14 +75,14 @@ public final class Simulation {
         return workers.stream().mapToLong(w -> w.nanos[phase]).sum() / 1e6;
     }
 
-    /** One thread's share: its buffers, its tallies and its time per phase (build, fit, decide, account). */
+    /** One thread's share: its buffers, its tallies and its time per phase (build, fit, decide, account, tune). */
     private final class Worker implements Runnable {
 
         private final Fleet fleet;
         private final List<Policy> points;
         private final AtomicInteger next;
         private final Tally[] tallies;
-        private final long[] nanos = new long[4];
+        private final long[] nanos = new long[5];
 
         Worker(Fleet fleet, List<Policy> points, AtomicInteger next) {
             this.fleet = fleet;
@@ -107,6 +107,10 @@ public final class Simulation {
                 long t0 = System.nanoTime();
                 run.load(fleet, fleet.vms().get(i), settings.seed(), settings.latency());
                 long t1 = System.nanoTime();
+                if (tuned) {
+                    Fitting.tuned(run);
+                }
+                long tunedAt = System.nanoTime();
                 if (hybrid) {
                     Fitting.hybrid(run);
                 }
@@ -118,7 +122,8 @@ public final class Simulation {
                 }
                 long t2 = System.nanoTime();
                 nanos[0] += t1 - t0;
-                nanos[1] += t2 - t1;
+                nanos[4] += tunedAt - t1;
+                nanos[1] += t2 - tunedAt;
                 for (int p = 0; p < points.size(); p++) {
                     long a = System.nanoTime();
                     Decisions.decide(points.get(p), run, awake, scheduler);
