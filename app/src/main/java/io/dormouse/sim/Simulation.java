@@ -114,9 +114,6 @@ public final class Simulation {
                 if (hybrid) {
                     Fitting.hybrid(run);
                 }
-                if (tuned) {
-                    Fitting.tuned(run);
-                }
                 if (predictive) {
                     Fitting.predictive(run, odds);
                 }
