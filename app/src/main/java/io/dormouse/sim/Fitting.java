@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.stream.LongStream;
 
 /**
- * What the learning policies know of a VM, from {@code io.dormouse.forecast} on the history so far:
- * the hybrid histogram's windows and the predictive policy's forecasts, refitted at every scored
- * midnight. The fleet run forecasts with the seasonal naive (larger of the previous day and week)
+ * What the learning policies know of a VM from its history: the tuned timeouts (history replays
+ * through the scheduler), and from {@code io.dormouse.forecast}, refitted at every scored midnight, the
+ * hybrid histogram's windows and the predictive policy's forecasts and chances. The fleet run forecasts with the seasonal naive (larger of the previous day and week)
  * rather than the model selector: fitting every candidate costs up to 600 ms a VM, 100 minutes of
  * CPU for 10,000 VMs; the naive fits in about a millisecond.
  */
