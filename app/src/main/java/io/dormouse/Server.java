@@ -4,6 +4,7 @@ import io.dormouse.api.ApiServer;
 import io.dormouse.api.ApiToken;
 import io.dormouse.api.EventRoutes;
 import io.dormouse.api.FleetRoutes;
+import io.dormouse.api.ScheduleRoutes;
 import io.dormouse.api.ForecastRoutes;
 import io.dormouse.api.SeriesRoutes;
 import io.dormouse.api.SnapshotRoutes;
@@ -68,7 +69,7 @@ public final class Server implements AutoCloseable {
         HostRecord localHost = LocalHost.register(store.hosts());
         SnapshotBackend snapshots = SnapshotBackend.open(config.snapshot(), dataDir, System.getenv(), InstantSource.system());
         parts.add(snapshots);
-        VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), localHost, registry, dataDir);
+        VmParts vms = VmParts.start(config.vm(), config.schedule(), store, snapshots.store(), localHost, registry, dataDir);
         parts.add(vms);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes);
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
@@ -80,7 +81,8 @@ public final class Server implements AutoCloseable {
         api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
                 List.of(new VmRoutes(vms.fleet, vms.lifecycle, vms.wakes, store, dataDir), new FleetRoutes(store),
                         new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
-                        new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace())));
+                        new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace()),
+                        new ScheduleRoutes(vms.fleet, store, vms.schedules, config.schedule().mode())));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

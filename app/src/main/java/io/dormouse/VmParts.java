@@ -3,18 +3,25 @@ package io.dormouse;
 import io.dormouse.alloc.Allocator;
 import io.dormouse.alloc.Host;
 import io.dormouse.alloc.Resources;
+import io.dormouse.config.ScheduleConfig;
 import io.dormouse.config.VmConfig;
 import io.dormouse.hypervisor.Hypervisor;
 import io.dormouse.hypervisor.fake.FakeHypervisor;
 import io.dormouse.hypervisor.qemu.Acceleration;
 import io.dormouse.hypervisor.qemu.QemuHypervisor;
 import io.dormouse.hypervisor.qemu.QemuSettings;
+import io.dormouse.schedule.Actions;
+import io.dormouse.schedule.Connections;
+import io.dormouse.schedule.HibernationScheduler;
+import io.dormouse.schedule.SchedulePolicy;
+import io.dormouse.schedule.Schedules;
 import io.dormouse.snapshot.SnapshotStore;
 import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.Heartbeat;
 import io.dormouse.vm.Lifecycle;
+import io.dormouse.vm.Reason;
 import io.dormouse.vm.Reconciler;
 import io.dormouse.vm.VmMetrics;
 import io.dormouse.vm.WakeCoordinator;
@@ -28,12 +35,15 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The VM manager as the server runs it: the hypervisor, the fleet, allocation, the lifecycle, wakes,
- * and the chores that keep them true (fleet sync, reconcile, heartbeat).
+ * the chores that keep them true (fleet sync, reconcile, heartbeat), and the scheduler's round.
  */
 final class VmParts implements AutoCloseable {
 
@@ -45,10 +55,14 @@ final class VmParts implements AutoCloseable {
     final Lifecycle lifecycle;
     final WakeCoordinator wakes;
     final Reconciler reconciler;
+    final Schedules schedules;
     private final List<Thread> chores = new ArrayList<>();
+    /** Fits forecasters and tunes thresholds for the scheduler, one at a time, away from its round. */
+    private final ExecutorService fitting = Executors.newSingleThreadExecutor(
+            Thread.ofPlatform().name("schedule-fit").daemon().factory());
 
-    private VmParts(VmConfig config, StateStore store, SnapshotStore snapshots, HostRecord localHost,
-                    MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
+    private VmParts(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
+                    HostRecord localHost, MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
         this.hypervisor = hypervisor;
         InstantSource clock = InstantSource.system();
         fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
@@ -68,13 +82,40 @@ final class VmParts implements AutoCloseable {
         chore("fleet-sync", config.fleetSync(), fleet::sync);
         chore("reconcile", config.reconcileInterval(), reconciler::periodic);
         chore("heartbeat", config.heartbeatInterval(), heartbeat::round);
+        schedules = new Schedules(store, SchedulePolicy.DEFAULT);
+        if (schedule.mode() != ScheduleConfig.Mode.OFF) {
+            HibernationScheduler scheduler = new HibernationScheduler(schedule, fleet, store, schedules,
+                    new LifecycleActions(lifecycle, wakes), Connections.NONE, this::freeRoom, registry, clock, fitting);
+            chore("schedule", schedule.interval(), scheduler::round);
+        }
     }
 
-    static VmParts start(VmConfig config, StateStore store, SnapshotStore snapshots, HostRecord localHost,
-                         MeterRegistry registry, Path dataDir) {
+    /** Room free on every host, summed: what proactive wakes may take. */
+    private Resources freeRoom() {
+        return allocator.hosts().stream().map(h -> allocator.free(h.name())).reduce(Resources.NONE, Resources::plus);
+    }
+
+    /**
+     * The scheduler's actions on the lifecycle. Restores here materialize the version as they start, not
+     * through the snapshot cache, so there is nothing to materialize ahead.
+     */
+    private record LifecycleActions(Lifecycle lifecycle, WakeCoordinator wakes) implements Actions {
+        @Override
+        public void hibernate(String vm) {
+            lifecycle.hibernate(vm, Reason.SCHEDULE);
+        }
+
+        @Override
+        public CompletableFuture<?> wake(String vm) {
+            return wakes.wake(vm, Reason.SCHEDULE);
+        }
+    }
+
+    static VmParts start(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
+                         HostRecord localHost, MeterRegistry registry, Path dataDir) {
         Hypervisor hypervisor = hypervisor(config, dataDir);
         try {
-            return new VmParts(config, store, snapshots, localHost, registry, dataDir, hypervisor);
+            return new VmParts(config, schedule, store, snapshots, localHost, registry, dataDir, hypervisor);
         } catch (RuntimeException | Error e) {
             hypervisor.close();
             throw e;
@@ -118,6 +159,7 @@ final class VmParts implements AutoCloseable {
     @Override
     public void close() {
         chores.forEach(Thread::interrupt);
+        fitting.shutdownNow();
         hypervisor.close();
     }
 }

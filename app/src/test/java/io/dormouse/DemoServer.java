@@ -102,19 +102,30 @@ public final class DemoServer implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private JsonNode get(String path) throws Exception {
+    /** GETs an API path, which must answer 200. */
+    public JsonNode get(String path) throws Exception {
         HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(api(path)))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).as(res.body()).isEqualTo(200);
         return JSON.readTree(res.body());
     }
 
-    private JsonNode post(String path, String body, int status) throws Exception {
+    /** POSTs a JSON body to an API path, which must answer {@code status}. */
+    public JsonNode post(String path, String body, int status) throws Exception {
         HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(api(path)))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .timeout(Duration.ofMinutes(3))
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).as(path + ": " + res.body()).isEqualTo(status);
+        return JSON.readTree(res.body());
+    }
+
+    /** PUTs a JSON body to an API path, which must answer 200. */
+    public JsonNode put(String path, String body) throws Exception {
+        HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(api(path)))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(path + ": " + res.body()).isEqualTo(200);
         return JSON.readTree(res.body());
     }
 

@@ -2,6 +2,7 @@ package io.dormouse.api;
 
 import io.dormouse.blob.BlobException;
 import io.dormouse.forecast.ForecastException;
+import io.dormouse.schedule.ScheduleException;
 import io.dormouse.snapshot.SnapshotException;
 import io.dormouse.state.StateException;
 import io.dormouse.vm.VmException;
@@ -49,6 +50,7 @@ final class Problems {
                 case FAILED -> Problem.of(500, "transition-failed", "Transition failed", vm.getMessage());
             };
             case ForecastException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
+            case ScheduleException bad -> Problem.of(400, "invalid-schedule", "Invalid schedule policy", bad.getMessage());
             case IllegalArgumentException bad -> Problem.of(400, "bad-request", "Bad request", bad.getMessage());
             default -> {
                 LOG.atError().setCause(e).log("request failed");

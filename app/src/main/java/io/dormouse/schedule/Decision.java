@@ -26,6 +26,15 @@ public sealed interface Decision {
         return why().describe(value(), limit(), span());
     }
 
+    /** {@code hibernate}, {@code wake-ahead} or {@code stay}, as logs, metrics and the API name it. */
+    default String action() {
+        return switch (this) {
+            case Hibernate h -> "hibernate";
+            case WakeAhead w -> "wake-ahead";
+            case Stay s -> "stay";
+        };
+    }
+
     /** Save the running VM's state and stop it. */
     record Hibernate(Why why, double value, double limit, Duration span) implements Decision {
     }
@@ -63,6 +72,11 @@ public sealed interface Decision {
 
         Why(String template) {
             this.template = template;
+        }
+
+        /** The lower-case, dashed name logs, metrics and the API use. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
 
         String describe(double value, double limit, Duration span) {
