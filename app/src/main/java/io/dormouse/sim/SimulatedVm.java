@@ -2,7 +2,7 @@ package io.dormouse.sim;
 
 /**
  * One VM of a simulated fleet: which trace it replays, rotated by {@code shift} steps (the trace read
- * as a loop), and how its demand is scaled. Built by {@link Fleet}.
+ * as a loop), and how its demand is scaled. Built by {@link SimulatedFleet}.
  */
 public record SimulatedVm(int index, int trace, int shift, double scale) {
 

@@ -27,7 +27,7 @@ public final class Simulation {
     }
 
     public SimulationReport run(List<Trace> traces) {
-        Fleet fleet = Fleet.build(traces, settings.vms(), settings.seed());
+        SimulatedFleet fleet = SimulatedFleet.build(traces, settings.vms(), settings.seed());
         List<Policy> points = new ArrayList<>();
         List<Boolean> reported = new ArrayList<>();
         for (Family f : settings.families()) {
@@ -78,13 +78,13 @@ public final class Simulation {
     /** One thread's share: its buffers, its tallies and its time per phase (build, fit, decide, account, tune). */
     private final class Worker implements Runnable {
 
-        private final Fleet fleet;
+        private final SimulatedFleet fleet;
         private final List<Policy> points;
         private final AtomicInteger next;
         private final Tally[] tallies;
         private final long[] nanos = new long[5];
 
-        Worker(Fleet fleet, List<Policy> points, AtomicInteger next) {
+        Worker(SimulatedFleet fleet, List<Policy> points, AtomicInteger next) {
             this.fleet = fleet;
             this.points = points;
             this.next = next;

@@ -53,7 +53,7 @@ final class VmRun {
     }
 
     /** Loads {@code vm}'s demand and draws its random numbers. */
-    void load(Fleet fleet, SimulatedVm vm, long seed, WakeLatency latency) {
+    void load(SimulatedFleet fleet, SimulatedVm vm, long seed, WakeLatency latency) {
         this.vm = vm.index();
         fleet.requests(vm, requests);
         for (int t = 0; t < steps; t++) {

@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class FleetTest {
+class SimulatedFleetTest {
 
     /** A ramp 0..99: level i/98 (its 99th percentile is 98), so requests at scale 1 are floor(i * 10 / 98). */
     private static Trace ramp(String name) {
@@ -22,19 +22,19 @@ class FleetTest {
     void theSameSeedBuildsTheSameFleetAndAnotherSeedAnother() {
         List<Trace> traces = List.of(ramp("a"), ramp("b"), ramp("c"));
 
-        Fleet one = Fleet.build(traces, 50, 7);
-        Fleet again = Fleet.build(traces, 50, 7);
-        Fleet other = Fleet.build(traces, 50, 8);
+        SimulatedFleet one = SimulatedFleet.build(traces, 50, 7);
+        SimulatedFleet again = SimulatedFleet.build(traces, 50, 7);
+        SimulatedFleet other = SimulatedFleet.build(traces, 50, 8);
 
         assertThat(again.vms()).isEqualTo(one.vms());
         assertThat(other.vms()).isNotEqualTo(one.vms());
         // a VM does not depend on how many others are built after it
-        assertThat(Fleet.build(traces, 10, 7).vms()).isEqualTo(one.vms().subList(0, 10));
+        assertThat(SimulatedFleet.build(traces, 10, 7).vms()).isEqualTo(one.vms().subList(0, 10));
     }
 
     @Test
     void vmsTakeTheTracesInTurnWithShiftsInsideTheTraceAndScalesAroundOne() {
-        Fleet fleet = Fleet.build(List.of(ramp("a"), ramp("b")), 2000, 3);
+        SimulatedFleet fleet = SimulatedFleet.build(List.of(ramp("a"), ramp("b")), 2000, 3);
 
         double logSum = 0;
         for (SimulatedVm vm : fleet.vms()) {
@@ -48,7 +48,7 @@ class FleetTest {
 
     @Test
     void requestsAreTheTraceReadAsALoopFromItsShiftAndScaled() {
-        Fleet fleet = Fleet.build(List.of(ramp("a")), 1, 1);
+        SimulatedFleet fleet = SimulatedFleet.build(List.of(ramp("a")), 1, 1);
         SimulatedVm vm = fleet.vms().getFirst();
         int[] requests = new int[150];
 
@@ -62,12 +62,12 @@ class FleetTest {
 
     @Test
     void aFlatTraceHasNoDemandAndAnEmptyFleetIsRefused() {
-        Fleet fleet = Fleet.build(List.of(new Trace("flat", Instant.EPOCH, new double[] {5, 5, 5})), 1, 1);
+        SimulatedFleet fleet = SimulatedFleet.build(List.of(new Trace("flat", Instant.EPOCH, new double[] {5, 5, 5})), 1, 1);
         int[] requests = new int[6];
         fleet.requests(fleet.vms().getFirst(), requests);
         assertThat(requests).containsOnly(0);
 
-        assertThatThrownBy(() -> Fleet.build(List.of(ramp("a")), 0, 1)).hasMessageContaining("vms must be at least 1, got 0");
-        assertThatThrownBy(() -> Fleet.build(List.of(), 3, 1)).hasMessageContaining("no traces");
+        assertThatThrownBy(() -> SimulatedFleet.build(List.of(ramp("a")), 0, 1)).hasMessageContaining("vms must be at least 1, got 0");
+        assertThatThrownBy(() -> SimulatedFleet.build(List.of(), 3, 1)).hasMessageContaining("no traces");
     }
 }

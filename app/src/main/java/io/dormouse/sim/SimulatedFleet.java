@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * by a seeded number of steps and scaled by a seeded lognormal factor, so that VMs sharing a trace
  * differ in phase and in which of their quiet steps see any request. The same seed gives the same fleet.
  */
-public final class Fleet {
+public final class SimulatedFleet {
 
     /** Spread of the demand scale: log-normal with this sigma around 1. */
     public static final double SCALE_SIGMA = 0.5;
@@ -18,14 +18,14 @@ public final class Fleet {
     private final List<SimulatedVm> vms;
     private final RequestScale[] demand;
 
-    private Fleet(List<Trace> traces, List<SimulatedVm> vms) {
+    private SimulatedFleet(List<Trace> traces, List<SimulatedVm> vms) {
         this.traces = List.copyOf(traces);
         this.vms = List.copyOf(vms);
         this.demand = traces.stream().map(RequestScale::of).toArray(RequestScale[]::new);
     }
 
     /** {@code size} VMs over {@code traces}, shifts and scales drawn from {@code seed} per VM. */
-    public static Fleet build(List<Trace> traces, int size, long seed) {
+    public static SimulatedFleet build(List<Trace> traces, int size, long seed) {
         if (traces.isEmpty()) {
             throw new SimulationException("fleet: no traces to build VMs from");
         }
@@ -41,7 +41,7 @@ public final class Fleet {
             double scale = Math.exp(SCALE_SIGMA * random.nextGaussian());
             vms.add(new SimulatedVm(i, trace, shift, scale));
         }
-        return new Fleet(traces, vms);
+        return new SimulatedFleet(traces, vms);
     }
 
     public List<SimulatedVm> vms() {
