@@ -35,6 +35,7 @@ public final class Cli {
                 .addSubcommand(new EventCommand())
                 .addSubcommand(new HostCommand())
                 .addSubcommand(new ImageCommand())
+                .addSubcommand(new SimulateCommand())
                 .addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cl.getSubcommands().get("completion").getCommandSpec().usageMessage()
                 .description("Prints a bash/zsh completion script: source <(dormouse completion)");

@@ -2,22 +2,13 @@ package io.dormouse.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dormouse.config.HumanDuration;
-import java.awt.BasicStroke;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.geom.Path2D;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.imageio.ImageIO;
 
 /**
  * Draws a forecast as a chart: history, the median ahead, the 0.9 and 0.99 quantile bands and
@@ -31,17 +22,6 @@ final class ForecastChart {
     private static final int RIGHT = 20;
     private static final int TOP = 40;
     private static final int BOTTOM = 40;
-
-    /** Where the chart is drawn: SVG text or a Java2D image. */
-    private interface Canvas {
-        void rect(double x, double y, double w, double h, String fill, double opacity);
-
-        void polygon(List<double[]> points, String fill, double opacity);
-
-        void polyline(List<double[]> points, String stroke, double width);
-
-        void text(double x, double y, String text, int size);
-    }
 
     private record Point(Instant t, double v) {
     }
@@ -91,25 +71,10 @@ final class ForecastChart {
     }
 
     void write(Path file) throws IOException {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".svg")) {
-            StringBuilder svg = new StringBuilder();
-            draw(svgCanvas(svg));
-            Files.writeString(file, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + WIDTH + "\" height=\"" + HEIGHT
-                    + "\" viewBox=\"0 0 " + WIDTH + " " + HEIGHT + "\" font-family=\"sans-serif\">\n" + svg + "</svg>\n");
-        } else if (name.endsWith(".png")) {
-            BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
-            Graphics2D g = image.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            draw(javaCanvas(g));
-            g.dispose();
-            ImageIO.write(image, "png", file.toFile());
-        } else {
-            throw new CliException(Cli.USAGE, "--plot " + file + ": the file name must end in .svg or .png");
-        }
+        ChartCanvas.write(file, WIDTH, HEIGHT, this::draw);
     }
 
-    private void draw(Canvas c) {
+    private void draw(ChartCanvas c) {
         c.rect(0, 0, WIDTH, HEIGHT, "#ffffff", 1);
         for (JsonNode w : forecast.path("events")) {
             double x0 = x(Instant.parse(w.path("from").asText()));
@@ -157,86 +122,4 @@ final class ForecastChart {
         return HEIGHT - BOTTOM - (HEIGHT - TOP - BOTTOM) * v / max;
     }
 
-    private static String coords(List<double[]> points) {
-        StringBuilder sb = new StringBuilder();
-        for (double[] p : points) {
-            sb.append(String.format(Locale.ROOT, "%.1f,%.1f ", p[0], p[1]));
-        }
-        return sb.toString().strip();
-    }
-
-    private static Canvas svgCanvas(StringBuilder svg) {
-        return new Canvas() {
-            @Override
-            public void rect(double x, double y, double w, double h, String fill, double opacity) {
-                svg.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\" fill-opacity=\"%.2f\"/>%n",
-                        x, y, w, h, fill, opacity));
-            }
-
-            @Override
-            public void polygon(List<double[]> points, String fill, double opacity) {
-                svg.append(String.format(Locale.ROOT, "<polygon points=\"%s\" fill=\"%s\" fill-opacity=\"%.2f\"/>%n",
-                        coords(points), fill, opacity));
-            }
-
-            @Override
-            public void polyline(List<double[]> points, String stroke, double width) {
-                svg.append(String.format(Locale.ROOT, "<polyline points=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"/>%n",
-                        coords(points), stroke, width));
-            }
-
-            @Override
-            public void text(double x, double y, String text, int size) {
-                svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" font-size=\"%d\">%s</text>%n", x, y, size,
-                        text.replace("&", "&amp;").replace("<", "&lt;")));
-            }
-        };
-    }
-
-    private static Canvas javaCanvas(Graphics2D g) {
-        return new Canvas() {
-            @Override
-            public void rect(double x, double y, double w, double h, String fill, double opacity) {
-                g.setColor(color(fill, opacity));
-                g.fill(new java.awt.geom.Rectangle2D.Double(x, y, w, h));
-            }
-
-            @Override
-            public void polygon(List<double[]> points, String fill, double opacity) {
-                g.setColor(color(fill, opacity));
-                g.fill(path(points));
-            }
-
-            @Override
-            public void polyline(List<double[]> points, String stroke, double width) {
-                g.setColor(color(stroke, 1));
-                g.setStroke(new BasicStroke((float) width));
-                g.draw(path(points));
-            }
-
-            @Override
-            public void text(double x, double y, String text, int size) {
-                g.setColor(Color.BLACK);
-                g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, size));
-                g.drawString(text, (float) x, (float) y);
-            }
-        };
-    }
-
-    private static Path2D path(List<double[]> points) {
-        Path2D.Double path = new Path2D.Double();
-        for (int i = 0; i < points.size(); i++) {
-            if (i == 0) {
-                path.moveTo(points.get(i)[0], points.get(i)[1]);
-            } else {
-                path.lineTo(points.get(i)[0], points.get(i)[1]);
-            }
-        }
-        return path;
-    }
-
-    private static Color color(String hex, double opacity) {
-        int rgb = Integer.parseInt(hex.substring(1), 16);
-        return new Color((rgb >> 16) & 255, (rgb >> 8) & 255, rgb & 255, (int) Math.round(opacity * 255));
-    }
 }

@@ -19,6 +19,15 @@ public record LatencyModel(Duration start, Duration hibernate, Duration restore)
         return new LatencyModel(Duration.ZERO, Duration.ZERO, Duration.ZERO);
     }
 
+    /**
+     * The medians the QEMU driver measured for the demo guest (docs/benchmarks.md, "Wake path"): restore to the
+     * first HTTP answer with a new process 265 ms, guest pause while hibernating 18.8 ms; boot as {@link #tcgDemoGuest()}.
+     * The simulator draws around these medians.
+     */
+    public static LatencyModel measuredQemu() {
+        return new LatencyModel(Duration.ofSeconds(3), Duration.ofNanos(18_800_000), Duration.ofMillis(265));
+    }
+
     /** Roughly what QEMU takes for the demo guest under TCG: boot 3 s, hibernate 50 ms, restore 500 ms. */
     public static LatencyModel tcgDemoGuest() {
         return new LatencyModel(Duration.ofSeconds(3), Duration.ofMillis(50), Duration.ofMillis(500));
