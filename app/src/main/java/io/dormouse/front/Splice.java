@@ -1,0 +1,87 @@
+package io.dormouse.front;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.function.IntConsumer;
+
+/**
+ * Copies bytes both ways between a client and its VM until both sides are done: an end of stream
+ * on one side is passed on as a half-close (FIN) to the other, and an error on either closes both.
+ * Each direction runs on its own virtual thread with a pooled direct buffer, so no byte is copied
+ * through the Java heap.
+ */
+final class Splice {
+
+    /** Large enough that loopback throughput is bound by the kernel's copies, not by system calls. */
+    static final int BUFFER = 256 * 1024;
+    private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(256);
+
+    private Splice() {
+    }
+
+    /**
+     * Splices until both directions ended, then closes both channels. Blocks (call it on a virtual thread).
+     *
+     * @param in     counts bytes from the client to the VM
+     * @param out    counts bytes from the VM to the client
+     * @param bucket the VM's bandwidth limit
+     */
+    static void run(SocketChannel client, SocketChannel vm, IntConsumer in, IntConsumer out, TokenBucket bucket)
+            throws InterruptedException {
+        Thread back = Thread.ofVirtual().name("splice-out").start(() -> pump(vm, client, out, bucket));
+        try {
+            pump(client, vm, in, bucket);
+            back.join();
+        } finally {
+            close(client);
+            close(vm);
+        }
+    }
+
+    private static void pump(SocketChannel from, SocketChannel to, IntConsumer counter, TokenBucket bucket) {
+        ByteBuffer buffer = buffer();
+        try {
+            while (true) {
+                buffer.clear();
+                buffer.limit(Math.min(BUFFER, bucket.chunk()));
+                int n = from.read(buffer);
+                if (n < 0) {
+                    to.shutdownOutput();
+                    return;
+                }
+                Duration wait = bucket.take(n);
+                if (wait.isPositive()) {
+                    Thread.sleep(wait);
+                }
+                buffer.flip();
+                while (buffer.hasRemaining()) {
+                    to.write(buffer);
+                }
+                counter.accept(n);
+            }
+        } catch (IOException | InterruptedException e) {
+            // one side failed or was reset: nothing more can pass either way
+            close(from);
+            close(to);
+        } finally {
+            POOL.offer(buffer);
+        }
+    }
+
+    private static ByteBuffer buffer() {
+        ByteBuffer pooled = POOL.poll();
+        return pooled != null ? pooled : ByteBuffer.allocateDirect(BUFFER);
+    }
+
+    static void close(SocketChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing releases the descriptor even when it reports an error
+        }
+    }
+}
