@@ -5,6 +5,7 @@ import io.dormouse.api.ApiToken;
 import io.dormouse.api.EventRoutes;
 import io.dormouse.api.FleetRoutes;
 import io.dormouse.api.ForecastRoutes;
+import io.dormouse.api.FrontRoutes;
 import io.dormouse.api.SeriesRoutes;
 import io.dormouse.api.SnapshotRoutes;
 import io.dormouse.api.VmRoutes;
@@ -13,6 +14,8 @@ import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
 import io.dormouse.dns.DnsServer;
 import io.dormouse.dns.DnsSettings;
+import io.dormouse.front.FrontDoor;
+import io.dormouse.front.FrontSettings;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
@@ -38,6 +41,7 @@ public final class Server implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private ApiServer api;
     private DnsServer dns;
+    private FrontDoor front;
     private Path dataDir;
 
     private Server() {
@@ -70,6 +74,9 @@ public final class Server implements AutoCloseable {
         parts.add(snapshots);
         VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), localHost, registry, dataDir);
         parts.add(vms);
+        front = FrontDoor.start(FrontSettings.from(config.front(), config.vm().fleetSync()), vms.fleet, vms.wakes,
+                registry, InstantSource.system());
+        parts.add(front);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes);
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
         parts.add(dns);
@@ -80,7 +87,8 @@ public final class Server implements AutoCloseable {
         api = ApiServer.start(config.api().listen(), token, registry, ready::get, versionInfo,
                 List.of(new VmRoutes(vms.fleet, vms.lifecycle, vms.wakes, store, dataDir), new FleetRoutes(store),
                         new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
-                        new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace())));
+                        new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace()),
+                        new FrontRoutes(vms.fleet, front)));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

@@ -40,6 +40,12 @@ final class ApiClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
     }
 
+    JsonNode put(String path, Object body) {
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes(body))));
+    }
+
     JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(uri(path)).DELETE());
     }
