@@ -29,6 +29,7 @@ public final class FrontDoor implements AutoCloseable {
     private final InstantSource clock;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, Target.Readiness> seen = new HashMap<>();
+    private final Gate gate;
     private final Listeners listeners;
     private final Thread syncing;
 
@@ -37,7 +38,8 @@ public final class FrontDoor implements AutoCloseable {
         this.backends = backends;
         this.clock = clock;
         this.meters = new Meters(clock, registry, settings.minAwake());
-        this.listeners = new Listeners(new Gate(settings, backends, meters, this::bucket, registry));
+        this.gate = new Gate(settings, backends, meters, this::bucket, registry);
+        this.listeners = new Listeners(gate);
         sync();
         syncing = Thread.ofVirtual().name("front-sync").start(this::syncLoop);
     }
@@ -89,6 +91,7 @@ public final class FrontDoor implements AutoCloseable {
         seen.keySet().retainAll(names);
         buckets.keySet().retainAll(names);
         meters.retain(names);
+        gate.retain(names);
         if (settings.enabled()) {
             listeners.sync(targets);
         }

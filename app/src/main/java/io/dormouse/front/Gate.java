@@ -8,7 +8,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,12 @@ final class Gate {
     private static final int DRAIN_MILLIS = 1000;
     private static final int DRAIN_BYTES = 64 * 1024;
     private static final IntConsumer UNCOUNTED = n -> { };
+    /**
+     * Connections opened to one VM at once. The demo guest under TCG resets part of a burst of 50
+     * simultaneous connections even without the front door; eight at a time it answers them all.
+     */
+    static final int OPENINGS_PER_VM = 8;
+    private static final Duration OPENING_PATIENCE = Duration.ofSeconds(2);
 
     /** Why a connection was closed without reaching its VM: the log's words and the metric's tag. */
     enum Refusal {
@@ -47,6 +55,7 @@ final class Gate {
     private final Meters meters;
     private final Function<String, TokenBucket> buckets;
     private final MeterRegistry registry;
+    private final Openings openings = new Openings(OPENINGS_PER_VM, OPENING_PATIENCE);
 
     Gate(FrontSettings settings, Backends backends, Meters meters, Function<String, TokenBucket> buckets,
          MeterRegistry registry) {
@@ -126,22 +135,32 @@ final class Gate {
 
     private void splice(SocketChannel client, String vm, int port, InetAddress peer, InetAddress address,
                         VmMeter meter) throws InterruptedException {
-        SocketChannel upstream;
+        Openings.Turn turn = openings.begin(vm);
         try {
-            upstream = SocketChannel.open(new InetSocketAddress(address, port));
-        } catch (IOException e) {
-            refuse(client, vm, port, peer, Refusal.CONNECT_FAILED, "connecting to " + address.getHostAddress() + ":"
-                    + port + " failed: " + e.getMessage());
-            return;
+            SocketChannel upstream;
+            try {
+                upstream = SocketChannel.open(new InetSocketAddress(address, port));
+            } catch (IOException e) {
+                refuse(client, vm, port, peer, Refusal.CONNECT_FAILED, "connecting to " + address.getHostAddress()
+                        + ":" + port + " failed: " + e.getMessage());
+                return;
+            }
+            try {
+                client.socket().setTcpNoDelay(true);
+                upstream.socket().setTcpNoDelay(true);
+            } catch (IOException e) {
+                // a socket that cannot take the option fails its first read as well, which ends the splice
+            }
+            Splice.run(client, upstream, meter == null ? UNCOUNTED : meter::in, meter == null ? UNCOUNTED : meter::out,
+                    buckets.apply(vm), turn::end);
+        } finally {
+            turn.end();
         }
-        try {
-            client.socket().setTcpNoDelay(true);
-            upstream.socket().setTcpNoDelay(true);
-        } catch (IOException e) {
-            // a socket that cannot take the option fails its first read as well, which ends the splice
-        }
-        Splice.run(client, upstream, meter == null ? UNCOUNTED : meter::in, meter == null ? UNCOUNTED : meter::out,
-                buckets.apply(vm));
+    }
+
+    /** Forgets the VMs not in {@code vms}. */
+    void retain(Set<String> vms) {
+        openings.retain(vms);
     }
 
     private InetAddress refused(SocketChannel client, String vm, int port, InetAddress peer, Refusal why,

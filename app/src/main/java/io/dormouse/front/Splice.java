@@ -29,12 +29,13 @@ final class Splice {
      * @param in     counts bytes from the client to the VM
      * @param out    counts bytes from the VM to the client
      * @param bucket the VM's bandwidth limit
+     * @param replied called once, when the VM's first bytes have been passed to the client
      */
-    static void run(SocketChannel client, SocketChannel vm, IntConsumer in, IntConsumer out, TokenBucket bucket)
-            throws InterruptedException {
-        Thread back = Thread.ofVirtual().name("splice-out").start(() -> pump(vm, client, out, bucket));
+    static void run(SocketChannel client, SocketChannel vm, IntConsumer in, IntConsumer out, TokenBucket bucket,
+                    Runnable replied) throws InterruptedException {
+        Thread back = Thread.ofVirtual().name("splice-out").start(() -> pump(vm, client, out, bucket, replied));
         try {
-            pump(client, vm, in, bucket);
+            pump(client, vm, in, bucket, () -> { });
             back.join();
         } finally {
             close(client);
@@ -42,8 +43,10 @@ final class Splice {
         }
     }
 
-    private static void pump(SocketChannel from, SocketChannel to, IntConsumer counter, TokenBucket bucket) {
+    private static void pump(SocketChannel from, SocketChannel to, IntConsumer counter, TokenBucket bucket,
+                             Runnable first) {
         ByteBuffer buffer = buffer();
+        boolean passed = false;
         try {
             while (true) {
                 buffer.clear();
@@ -62,6 +65,10 @@ final class Splice {
                     to.write(buffer);
                 }
                 counter.accept(n);
+                if (!passed) {
+                    passed = true;
+                    first.run();
+                }
             }
         } catch (IOException | InterruptedException e) {
             // one side failed or was reset: nothing more can pass either way
