@@ -7,6 +7,7 @@ import java.net.StandardSocketOptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,8 +32,21 @@ final class Listeners implements AutoCloseable {
         }
     }
 
+    /** A bound socket and the thread accepting on it. */
+    private record Listening(ServerSocketChannel channel, Thread acceptor) {
+        /** Closes the socket and waits for its acceptor: NIO closes the descriptor only once that thread let go. */
+        void close() {
+            Listeners.close(channel);
+            try {
+                acceptor.join(Duration.ofSeconds(1));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private final Gate gate;
-    private final Map<Key, ServerSocketChannel> open = new HashMap<>();
+    private final Map<Key, Listening> open = new HashMap<>();
     /** Keys that failed to bind, so each failure is logged once and retried quietly on every sync. */
     private final Set<Key> failed = new HashSet<>();
 
@@ -52,7 +66,7 @@ final class Listeners implements AutoCloseable {
             if (wanted.contains(e.getKey())) {
                 return false;
             }
-            close(e.getValue());
+            e.getValue().close();
             LOG.atInfo().addKeyValue("vm", e.getKey().vm()).addKeyValue("listen", text(e.getKey()))
                     .log("front door stopped listening");
             return true;
@@ -88,9 +102,9 @@ final class Listeners implements AutoCloseable {
             return;
         }
         failed.remove(key);
-        open.put(key, server);
         ServerSocketChannel bound = server;
-        Thread.ofVirtual().name("front-" + key.vm() + "-" + key.port()).start(() -> accept(bound, key));
+        open.put(key, new Listening(server,
+                Thread.ofVirtual().name("front-" + key.vm() + "-" + key.port()).start(() -> accept(bound, key))));
         LOG.atInfo().addKeyValue("vm", key.vm()).addKeyValue("listen", text(key)).log("front door listening");
     }
 
@@ -117,7 +131,7 @@ final class Listeners implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        open.values().forEach(Listeners::close);
+        open.values().forEach(Listening::close);
         open.clear();
     }
 

@@ -12,13 +12,16 @@ import java.util.function.IntConsumer;
  * Copies bytes both ways between a client and its VM until both sides are done: an end of stream
  * on one side is passed on as a half-close (FIN) to the other, and an error on either closes both.
  * Each direction runs on its own virtual thread with a pooled direct buffer, so no byte is copied
- * through the Java heap.
+ * through the Java heap: a small one first, a large one once a read fills it (a bulk transfer), so
+ * that thousands of mostly idle connections do not hold a large buffer each.
  */
 final class Splice {
 
     /** Large enough that loopback throughput is bound by the kernel's copies, not by system calls. */
-    static final int BUFFER = 256 * 1024;
-    private static final BlockingQueue<ByteBuffer> POOL = new ArrayBlockingQueue<>(256);
+    static final int LARGE = 256 * 1024;
+    static final int SMALL = 16 * 1024;
+    private static final BlockingQueue<ByteBuffer> LARGE_POOL = new ArrayBlockingQueue<>(64);
+    private static final BlockingQueue<ByteBuffer> SMALL_POOL = new ArrayBlockingQueue<>(1024);
 
     private Splice() {
     }
@@ -45,12 +48,12 @@ final class Splice {
 
     private static void pump(SocketChannel from, SocketChannel to, IntConsumer counter, TokenBucket bucket,
                              Runnable first) {
-        ByteBuffer buffer = buffer();
+        ByteBuffer buffer = buffer(SMALL_POOL, SMALL);
         boolean passed = false;
         try {
             while (true) {
                 buffer.clear();
-                buffer.limit(Math.min(BUFFER, bucket.chunk()));
+                buffer.limit(Math.min(buffer.capacity(), bucket.chunk()));
                 int n = from.read(buffer);
                 if (n < 0) {
                     to.shutdownOutput();
@@ -69,19 +72,27 @@ final class Splice {
                     passed = true;
                     first.run();
                 }
+                if (n == SMALL && buffer.capacity() == SMALL) {
+                    release(buffer);
+                    buffer = buffer(LARGE_POOL, LARGE);
+                }
             }
         } catch (IOException | InterruptedException e) {
             // one side failed or was reset: nothing more can pass either way
             close(from);
             close(to);
         } finally {
-            POOL.offer(buffer);
+            release(buffer);
         }
     }
 
-    private static ByteBuffer buffer() {
-        ByteBuffer pooled = POOL.poll();
-        return pooled != null ? pooled : ByteBuffer.allocateDirect(BUFFER);
+    private static ByteBuffer buffer(BlockingQueue<ByteBuffer> pool, int size) {
+        ByteBuffer pooled = pool.poll();
+        return pooled != null ? pooled : ByteBuffer.allocateDirect(size);
+    }
+
+    private static void release(ByteBuffer buffer) {
+        (buffer.capacity() == LARGE ? LARGE_POOL : SMALL_POOL).offer(buffer);
     }
 
     static void close(SocketChannel channel) {
