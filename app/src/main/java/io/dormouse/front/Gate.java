@@ -83,7 +83,9 @@ final class Gate {
             Target target = found.get();
             InetAddress address = switch (target.readiness()) {
                 case UP -> {
-                    backends.touch(vm);
+                    if (demand) {
+                        backends.touch(vm);
+                    }
                     yield target.address();
                 }
                 case ASLEEP -> demand ? held(client, vm, port, peer, meter)

@@ -183,6 +183,7 @@ class FrontDoorTest {
             assertThat(readAll(excluded)).isEqualTo("hc|end");
         }
         assertThat(door.activity().counts()).as("nothing metered for the excluded source").doesNotContainKey(VM);
+        assertThat(backends.touches).as("nor noted as activity in the fleet").hasValue(0);
         try (Socket counted = connect((Inet4Address) InetAddress.ofLiteral("127.0.0.2"))) {
             counted.shutdownOutput();
             assertThat(readAll(counted)).isEqualTo("|end");
