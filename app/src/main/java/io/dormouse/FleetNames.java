@@ -1,10 +1,12 @@
 package io.dormouse;
 
+import io.dormouse.dns.Cidr;
 import io.dormouse.dns.Names;
 import io.dormouse.dns.VmEntry;
 import io.dormouse.dns.VmStateRecord;
 import io.dormouse.dns.WakeResult;
 import io.dormouse.dns.Waker;
+import io.dormouse.telemetry.DnsQueryCounts;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.Reason;
 import io.dormouse.vm.Vm;
@@ -12,6 +14,8 @@ import io.dormouse.vm.VmDefinition;
 import io.dormouse.vm.VmState;
 import io.dormouse.vm.WakeCoordinator;
 import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,15 +23,21 @@ import java.util.concurrent.CompletionException;
 /**
  * The DNS front door's view of the fleet: names answered from the in-memory {@link Fleet}, wakes sent
  * to the {@link WakeCoordinator}. Only running, healthy VMs get their address; a terminated VM is gone.
+ * Queries for a VM's name are counted as its demand, unless they come from an excluded source.
  */
 final class FleetNames implements Names, Waker {
 
     private final Fleet fleet;
     private final WakeCoordinator wakes;
+    private final DnsQueryCounts queries;
+    private final List<Cidr> excluded;
 
-    FleetNames(Fleet fleet, WakeCoordinator wakes) {
+    /** @param excluded networks (telemetry.excluded-sources) whose queries are not demand */
+    FleetNames(Fleet fleet, WakeCoordinator wakes, DnsQueryCounts queries, List<String> excluded) {
         this.fleet = fleet;
         this.wakes = wakes;
+        this.queries = queries;
+        this.excluded = excluded.stream().map(Cidr::parse).toList();
     }
 
     @Override
@@ -36,6 +46,19 @@ final class FleetNames implements Names, Waker {
             fleet.touch(vmName);
             return entry(vm);
         });
+    }
+
+    @Override
+    public void queried(String vmName, InetAddress client) {
+        for (Cidr c : excluded) {
+            if (c.contains(client)) {
+                return;
+            }
+        }
+        Optional<Vm> vm = fleet.find(vmName);
+        if (vm.isPresent()) {
+            queries.count(vm.get().id());
+        }
     }
 
     @Override

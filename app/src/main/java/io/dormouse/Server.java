@@ -12,6 +12,7 @@ import io.dormouse.api.VmRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
+import io.dormouse.dns.Cidr;
 import io.dormouse.dns.DnsServer;
 import io.dormouse.dns.DnsSettings;
 import io.dormouse.front.FrontDoor;
@@ -19,6 +20,7 @@ import io.dormouse.front.FrontSettings;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
+import io.dormouse.telemetry.DnsQueryCounts;
 import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -74,12 +76,15 @@ public final class Server implements AutoCloseable {
         parts.add(snapshots);
         VmParts vms = VmParts.start(config.vm(), store, snapshots.store(), localHost, registry, dataDir);
         parts.add(vms);
-        front = FrontDoor.start(FrontSettings.from(config.front(), config.vm().fleetSync()), vms.fleet, vms.wakes,
-                registry, InstantSource.system());
+        DnsQueryCounts dnsQueries = new DnsQueryCounts();
+        List<Cidr> excluded = config.telemetry().excludedSources().stream().map(Cidr::parse).toList();
+        front = FrontDoor.start(FrontSettings.from(config.front(), client -> excluded.stream().anyMatch(c -> c.contains(client)),
+                config.vm().fleetSync()), vms.fleet, vms.wakes, registry, InstantSource.system());
         parts.add(front);
-        FleetNames names = new FleetNames(vms.fleet, vms.wakes);
+        FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, config.telemetry().excludedSources());
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
         parts.add(dns);
+        VmTelemetry.start(config.telemetry(), store, vms, dnsQueries, front, registry);
         Map<String, Object> versionInfo = new LinkedHashMap<>();
         versionInfo.put("version", Version.current());
         versionInfo.put("java", Runtime.version().toString());

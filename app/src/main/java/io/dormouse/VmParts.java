@@ -100,7 +100,8 @@ final class VmParts implements AutoCloseable {
         }
     }
 
-    private void chore(String name, Duration every, Runnable work) {
+    /** Runs {@code work} every {@code every} on a thread of its own until these parts close. */
+    void chore(String name, Duration every, Runnable work) {
         chores.add(Thread.ofVirtual().name(name).start(() -> {
             while (!Thread.currentThread().isInterrupted()) {
                 try {

@@ -102,7 +102,8 @@ public final class DemoServer implements AutoCloseable {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    private JsonNode get(String path) throws Exception {
+    /** GET {@code path} of the API, which must answer 200, as JSON. */
+    public JsonNode get(String path) throws Exception {
         HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(api(path)))
                 .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).as(res.body()).isEqualTo(200);

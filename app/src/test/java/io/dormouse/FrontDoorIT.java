@@ -48,7 +48,7 @@ class FrontDoorIT {
     static void start() throws Exception {
         ExternalProgram.CURL.require();
         server = DemoServer.start(dir, Map.of("front.hold-limit", Integer.toString(HOLD_LIMIT),
-                "front.hold-timeout", "2m", "front.exclude-sources", EXCLUDED + "/32"));
+                "front.hold-timeout", "2m", "telemetry.excluded-sources", EXCLUDED + "/32"));
         server.createDemo(VM);
         front = server.vm(VM).path("frontAddress").asText();
         assertThat(front).as("front address").startsWith("127.2.");

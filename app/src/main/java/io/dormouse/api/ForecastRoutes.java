@@ -13,6 +13,7 @@ import io.dormouse.forecast.Sample;
 import io.dormouse.forecast.Series;
 import io.dormouse.state.StateStore;
 import io.dormouse.state.VmRecord;
+import io.dormouse.telemetry.VmMetric;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
@@ -57,7 +58,7 @@ public final class ForecastRoutes implements HttpService {
 
     private void forecast(ServerRequest req, ServerResponse res) {
         VmRecord vm = Requests.vm(store, req);
-        String metric = SeriesRoutes.metric(Requests.query(req, "metric").orElse("connections"));
+        String metric = SeriesRoutes.metric(Requests.query(req, "metric").orElse(VmMetric.DEMAND.series()));
         Duration horizon = Requests.duration(req, "horizon").orElse(Duration.ofHours(2));
         Duration history = Requests.duration(req, "history").orElse(Duration.ofDays(14));
         List<Sample> all = SeriesRoutes.samples(store, vm, metric, Instant.EPOCH, Instant.now().plus(Duration.ofDays(1)));

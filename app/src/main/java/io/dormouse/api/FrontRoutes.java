@@ -1,7 +1,7 @@
 package io.dormouse.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.dormouse.front.Activity;
+import io.dormouse.front.Traffic;
 import io.dormouse.front.FrontDoor;
 import io.dormouse.vm.Fleet;
 import io.helidon.webserver.http.HttpRules;
@@ -30,10 +30,10 @@ public final class FrontRoutes implements HttpService {
                 })
                 .get("/vms/{name}/activity", (req, res) -> {
                     String name = name(req);
-                    Activity.Counts c = front.activity().counts().get(name);
+                    Traffic.Counts c = front.traffic().counts().get(name);
                     Json.send(res, c == null ? new ActivityView(name, 0, 0, 0, 0, null, null, false)
                             : new ActivityView(name, c.opened(), c.active(), c.bytesIn(), c.bytesOut(), c.lastDemandAt(),
-                                    c.lastWakeAt(), front.activity().keepAwake(name)));
+                                    c.lastWakeAt(), front.traffic().keepAwake(name)));
                 });
     }
 

@@ -34,7 +34,7 @@ final class ForecastCommand implements Runnable {
     @Parameters(paramLabel = "NAME", arity = "0..1", description = "The VM's name.")
     String name;
 
-    @Option(names = "--metric", defaultValue = "connections", paramLabel = "METRIC", description = "Metric (default ${DEFAULT-VALUE}).")
+    @Option(names = "--metric", defaultValue = "demand", paramLabel = "METRIC", description = "Metric (default ${DEFAULT-VALUE}).")
     String metric;
 
     @Option(names = "--horizon", defaultValue = "2h", paramLabel = "DURATION", description = "How far ahead (default ${DEFAULT-VALUE}).")

@@ -7,10 +7,13 @@ import io.dormouse.forecast.SampleCsv;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -78,7 +81,8 @@ final class SeriesCommands {
         }
     }
 
-    @Command(name = "series", mixinStandardHelpOptions = true, description = "Prints a VM's sampled and imported series.")
+    @Command(name = "series", mixinStandardHelpOptions = true, description = {"Prints a VM's sampled and imported series.",
+            "Sampled metrics: demand, connections, dns_queries, bytes_in, bytes_out, cpu, rss_bytes, balloon_bytes."})
     static final class Show extends OfOneSeries {
 
         @Option(names = "--from", paramLabel = "TIME", description = "RFC 3339 start (default: 7 days before --to).")
@@ -87,21 +91,27 @@ final class SeriesCommands {
         @Option(names = "--to", paramLabel = "TIME", description = "RFC 3339 end, exclusive (default: now).")
         String to;
 
-        @Option(names = "--step", paramLabel = "DURATION", description = "Average into steps of this length, e.g. 1h.")
+        @Option(names = "--step", paramLabel = "DURATION", description = "Aggregate into steps of this length, e.g. 1h.")
         String step;
+
+        @Option(names = "--agg", paramLabel = "AGG", description = "With --step: mean (default), max or sum per step.")
+        String agg;
 
         @Override
         public void run() {
-            StringBuilder path = new StringBuilder(VmCommand.path(name)).append("/series?metric=").append(metric);
-            if (from != null) {
-                path.append("&from=").append(from);
-            }
-            if (to != null) {
-                path.append("&to=").append(to);
-            }
-            if (step != null) {
-                path.append("&step=").append(step);
-            }
+            StringBuilder path = new StringBuilder(VmCommand.path(name)).append("/series?metric=")
+                    .append(URLEncoder.encode(metric, StandardCharsets.UTF_8));
+            Map<String, String> optional = new LinkedHashMap<>();
+            optional.put("from", from);
+            optional.put("to", to);
+            optional.put("step", step);
+            optional.put("agg", agg);
+            optional.forEach((key, value) -> {
+                if (value != null) {
+                    // an RFC 3339 offset such as +02:00 must not turn into a space
+                    path.append('&').append(key).append('=').append(URLEncoder.encode(value, StandardCharsets.UTF_8));
+                }
+            });
             JsonNode series = client.client(Cli.root(spec)).get(path.toString());
             PrintWriter out = spec.commandLine().getOut();
             if (client.json) {
@@ -112,7 +122,9 @@ final class SeriesCommands {
             lines.add(new String[] {"TIME", metric.toUpperCase()});
             series.path("points").forEach(p -> lines.add(new String[] {p.get(0).asText(), p.get(1).asText()}));
             Output.table(out, lines);
-            out.printf("%d points, step %s%n", lines.size() - 1, series.path("step").asText());
+            out.printf("%d points, step %s%s%n", lines.size() - 1, series.path("step").asText(),
+                    series.hasNonNull("aggregate") ? " (" + series.path("aggregate").asText() + " of "
+                            + series.path("resolution").asText() + " data)" : "");
             out.flush();
         }
     }

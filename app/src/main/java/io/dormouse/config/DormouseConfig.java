@@ -8,7 +8,7 @@ import java.util.Objects;
  * with a default (see {@code docs/configuration.md}). Read it with {@link ConfigReader}.
  */
 public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConfig dns, DatabaseConfig database,
-                             SnapshotConfig snapshot, VmConfig vm, FrontConfig front) {
+                             SnapshotConfig snapshot, VmConfig vm, TelemetryConfig telemetry, FrontConfig front) {
 
     public DormouseConfig {
         Objects.requireNonNull(dataDir, "data-dir");
@@ -18,6 +18,7 @@ public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConf
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(snapshot, "snapshot");
         Objects.requireNonNull(vm, "vm");
+        Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(front, "front");
         if (dataDir.toString().isBlank()) {
             throw new IllegalArgumentException("data-dir is empty; expected a directory path such as ./dormouse-data");
@@ -28,6 +29,6 @@ public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConf
     public static DormouseConfig defaults() {
         return new DormouseConfig(Path.of("dormouse-data"), LogConfig.DEFAULTS, ApiConfig.DEFAULTS,
                 DnsConfig.DEFAULTS, DatabaseConfig.DEFAULTS, SnapshotConfig.DEFAULTS, VmConfig.DEFAULTS,
-                FrontConfig.DEFAULTS);
+                TelemetryConfig.DEFAULTS, FrontConfig.DEFAULTS);
     }
 }

@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * The TCP front door: whether it listens on the VMs' front addresses, how many connections it holds
- * per waking VM and for how long, which traffic is not demand, and how long a woken VM stays awake.
+ * per waking VM and for how long, which ports' traffic is not demand (excluded sources are
+ * {@code telemetry.excluded-sources}), and how long a woken VM stays awake.
  */
-public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, List<String> excludeSources,
-                          List<Integer> excludePorts, Duration minAwake) {
+public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, List<Integer> excludePorts,
+                          Duration minAwake) {
 
-    static final FrontConfig DEFAULTS = new FrontConfig(true, 256, Duration.ofSeconds(30), List.of(), List.of(),
+    static final FrontConfig DEFAULTS = new FrontConfig(true, 256, Duration.ofSeconds(30), List.of(),
             Duration.ofMinutes(2));
 
     public FrontConfig {
@@ -22,7 +23,6 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
         if (holdTimeout == null || !holdTimeout.isPositive()) {
             throw new IllegalArgumentException("hold-timeout " + holdTimeout + " must be a positive duration such as 30s");
         }
-        excludeSources = Cidrs.check("exclude-sources", excludeSources);
         excludePorts = List.copyOf(excludePorts == null ? List.of() : excludePorts);
         var seen = new HashSet<Integer>();
         for (Integer port : excludePorts) {

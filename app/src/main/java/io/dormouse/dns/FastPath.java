@@ -1,5 +1,6 @@
 package io.dormouse.dns;
 
+import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -44,7 +45,7 @@ final class FastPath {
     }
 
     /** Writes the answer to {@code in} into {@code out} and returns its length, or -1 to take the full path. */
-    int answer(byte[] in, int len, byte[] out) {
+    int answer(byte[] in, int len, byte[] out, InetAddress client) {
         if (len < HEADER + 1 + zoneWire.length + 4 || len > 512) {
             return -1;
         }
@@ -86,6 +87,7 @@ final class FastPath {
         if (entry.isEmpty() || !(entry.get() instanceof VmEntry.Running running)) {
             return -1;
         }
+        names.queried(vm, client);
         System.arraycopy(in, 0, out, 0, questionEnd);
         out[2] = (byte) (0x84 | (in[2] & 0x01)); // QR, AA, RD copied
         out[3] = 0; // RA clear, NOERROR

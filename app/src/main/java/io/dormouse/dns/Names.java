@@ -1,5 +1,6 @@
 package io.dormouse.dns;
 
+import java.net.InetAddress;
 import java.util.Optional;
 
 /**
@@ -11,4 +12,11 @@ public interface Names {
 
     /** The VM called {@code vmName} (lower case, one DNS label), or empty when no such VM exists. */
     Optional<VmEntry> lookup(String vmName);
+
+    /**
+     * Told once per query for the name of an existing VM (any type; not its {@code _vmstate} name), after
+     * {@link #lookup}: the VM manager counts these as demand. Runs on the receive loop: it must be cheap.
+     */
+    default void queried(String vmName, InetAddress client) {
+    }
 }

@@ -53,7 +53,7 @@ final class PacketHandler {
     int answerNow(byte[] in, int len, byte[] out, InetAddress client, Query.Transport transport) {
         int n;
         try {
-            n = fast.answer(in, len, out);
+            n = fast.answer(in, len, out, client);
         } catch (RuntimeException e) {
             return -1;
         }

@@ -117,6 +117,7 @@ final class Responder {
         if (found.isEmpty()) {
             return now(nxDomain(r, q));
         }
+        names.queried(vmName, q.client());
         if (qtype != Type.A && qtype != Type.ANY) {
             return now(noData(r, q));
         }

@@ -63,7 +63,7 @@ final class FleetBackends implements Backends {
             case VmState.Terminated t -> Target.Readiness.DOWN;
         };
         String state = vm.state().label() + (vm.state() instanceof VmState.Running && !vm.healthy() ? " (unhealthy)" : "");
-        return Optional.of(new Target(vm.name(), vm.frontAddress(), ports, readiness,
+        return Optional.of(new Target(vm.id(), vm.name(), vm.frontAddress(), ports, readiness,
                 readiness == Target.Readiness.UP ? vm.address() : null, state));
     }
 }

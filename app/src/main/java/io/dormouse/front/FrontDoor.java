@@ -1,5 +1,7 @@
 package io.dormouse.front;
 
+import io.dormouse.telemetry.Activity;
+import io.dormouse.telemetry.ActivitySource;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.WakeCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -7,6 +9,7 @@ import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
@@ -16,10 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The TCP front door: listens on every VM's front address and declared ports, splices connections to
  * running VMs, wakes sleeping ones and holds their connections meanwhile, meters demand
- * ({@link #activity()}) and limits each VM's bandwidth ({@link #limit}). Follows the fleet: {@link #sync()}
- * runs every {@code syncEvery}, and may be called after a change to take it at once.
+ * ({@link #traffic()}, and as the telemetry sampler's {@link ActivitySource}) and limits each VM's bandwidth
+ * ({@link #limit}). Follows the fleet: {@link #sync()} runs every {@code syncEvery}, and may be called after a
+ * change to take it at once.
  */
-public final class FrontDoor implements AutoCloseable {
+public final class FrontDoor implements ActivitySource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
 
@@ -29,6 +33,8 @@ public final class FrontDoor implements AutoCloseable {
     private final InstantSource clock;
     private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
     private final Map<String, Target.Readiness> seen = new HashMap<>();
+    /** VM names by id, as of the last sync: telemetry asks by id. */
+    private volatile Map<Long, String> namesById = Map.of();
     private final Gate gate;
     private final Listeners listeners;
     private final Thread syncing;
@@ -55,8 +61,22 @@ public final class FrontDoor implements AutoCloseable {
     }
 
     /** Each VM's demand as the front door saw it: for the telemetry sampler and the scheduler. */
-    public Activity activity() {
+    public Traffic traffic() {
         return meters;
+    }
+
+    /**
+     * The VM's totals for the telemetry sampler: {@link Activity#NONE} before its first connection, empty
+     * when the front door is off or does not serve the VM (no front address).
+     */
+    @Override
+    public Optional<Activity> activity(long vmId) {
+        String vm = namesById.get(vmId);
+        if (!settings.enabled() || vm == null) {
+            return Optional.empty();
+        }
+        Traffic.Counts c = meters.counts(vm);
+        return Optional.of(c == null ? Activity.NONE : new Activity(c.opened(), c.bytesIn(), c.bytesOut()));
     }
 
     /** The VM's bandwidth limit at the front door, bytes per second; 0 = unlimited. */
@@ -82,6 +102,7 @@ public final class FrontDoor implements AutoCloseable {
     public synchronized void sync() {
         List<Target> targets = backends.targets();
         Set<String> names = targets.stream().map(Target::vm).collect(Collectors.toSet());
+        namesById = targets.stream().collect(Collectors.toUnmodifiableMap(Target::id, Target::vm, (a, b) -> a));
         for (Target t : targets) {
             Target.Readiness before = seen.put(t.vm(), t.readiness());
             if (t.readiness() == Target.Readiness.UP && before != null && before != Target.Readiness.UP) {

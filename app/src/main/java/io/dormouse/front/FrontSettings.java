@@ -1,12 +1,11 @@
 package io.dormouse.front;
 
 import io.dormouse.config.FrontConfig;
-import io.dormouse.dns.Cidr;
 import java.net.InetAddress;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What the TCP front door is tuned by; {@link #from} turns the configuration into it.
@@ -14,12 +13,12 @@ import java.util.Set;
  * @param enabled        false: no listener opens; metering and limits still answer (all zero)
  * @param holdLimit      connections held at once per VM while it wakes; more are closed
  * @param holdTimeout    how long a held connection waits for its VM before it is closed
- * @param excludeSources client networks whose connections are not demand (health checkers)
+ * @param excludedSource whether a client's connections are not demand (health checkers)
  * @param excludePorts   VM ports whose connections are not demand
- * @param minAwake       how long after each wake {@link Activity#keepAwake} holds a VM awake
+ * @param minAwake       how long after each wake {@link Traffic#keepAwake} holds a VM awake
  * @param syncEvery      how often the listeners are brought in line with the fleet
  */
-public record FrontSettings(boolean enabled, int holdLimit, Duration holdTimeout, List<Cidr> excludeSources,
+public record FrontSettings(boolean enabled, int holdLimit, Duration holdTimeout, Predicate<InetAddress> excludedSource,
                             Set<Integer> excludePorts, Duration minAwake, Duration syncEvery) {
 
     public FrontSettings {
@@ -28,7 +27,7 @@ public record FrontSettings(boolean enabled, int holdLimit, Duration holdTimeout
         }
         positive("holdTimeout", holdTimeout);
         positive("syncEvery", syncEvery);
-        excludeSources = List.copyOf(excludeSources);
+        Objects.requireNonNull(excludedSource, "excludedSource");
         excludePorts = Set.copyOf(excludePorts);
         Objects.requireNonNull(minAwake, "minAwake");
         if (minAwake.isNegative()) {
@@ -36,24 +35,19 @@ public record FrontSettings(boolean enabled, int holdLimit, Duration holdTimeout
         }
     }
 
-    /** The configured front door, brought in line with the fleet every {@code syncEvery}. */
-    public static FrontSettings from(FrontConfig config, Duration syncEvery) {
-        return new FrontSettings(config.enabled(), config.holdLimit(), config.holdTimeout(),
-                config.excludeSources().stream().map(Cidr::parse).toList(), Set.copyOf(config.excludePorts()),
-                config.minAwake(), syncEvery);
+    /**
+     * The configured front door, brought in line with the fleet every {@code syncEvery}.
+     *
+     * @param excludedSource the sources whose traffic is not demand ({@code telemetry.excluded-sources})
+     */
+    public static FrontSettings from(FrontConfig config, Predicate<InetAddress> excludedSource, Duration syncEvery) {
+        return new FrontSettings(config.enabled(), config.holdLimit(), config.holdTimeout(), excludedSource,
+                Set.copyOf(config.excludePorts()), config.minAwake(), syncEvery);
     }
 
     /** Whether a connection from {@code client} (null when unknown) to {@code port} counts as demand. */
     boolean demand(InetAddress client, int port) {
-        if (excludePorts.contains(port)) {
-            return false;
-        }
-        for (Cidr c : excludeSources) {
-            if (client != null && c.contains(client)) {
-                return false;
-            }
-        }
-        return true;
+        return !excludePorts.contains(port) && (client == null || !excludedSource.test(client));
     }
 
     private static void positive(String field, Duration value) {

@@ -8,8 +8,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Every VM's {@link VmMeter}, created on first use and dropped with the VM; the {@link Activity} read side. */
-final class Meters implements Activity {
+/** Every VM's {@link VmMeter}, created on first use and dropped with the VM; the {@link Traffic} read side. */
+final class Meters implements Traffic {
 
     private final InstantSource clock;
     private final MeterRegistry registry;
@@ -35,6 +35,12 @@ final class Meters implements Activity {
             e.getValue().unregister(registry);
             return true;
         });
+    }
+
+    /** One VM's counts, null when it has none yet. */
+    Counts counts(String vm) {
+        VmMeter meter = byVm.get(vm);
+        return meter == null ? null : meter.counts();
     }
 
     @Override

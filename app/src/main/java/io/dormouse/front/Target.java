@@ -8,12 +8,13 @@ import java.util.Objects;
  * A VM as the front door sees it: where it listens for it, and where (if anywhere) to send its
  * connections now.
  *
+ * @param id      the VM's database id, by which telemetry asks for its traffic
  * @param front   the VM's stable front address
  * @param ports   its declared TCP ports, each listened on at {@code front}
  * @param address where it answers while {@link Readiness#UP}, else null
  * @param state   its lifecycle state's label, for the log
  */
-record Target(String vm, Inet4Address front, List<Integer> ports, Readiness readiness, Inet4Address address,
+record Target(long id, String vm, Inet4Address front, List<Integer> ports, Readiness readiness, Inet4Address address,
               String state) {
 
     /** What a connection to the VM gets now. */

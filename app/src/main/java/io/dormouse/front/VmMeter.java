@@ -93,8 +93,8 @@ final class VmMeter {
         return lastWake;
     }
 
-    Activity.Counts counts() {
-        return new Activity.Counts(opened.sum(), active.get(), bytesIn.sum(), bytesOut.sum(), instant(lastDemand),
+    Traffic.Counts counts() {
+        return new Traffic.Counts(opened.sum(), active.get(), bytesIn.sum(), bytesOut.sum(), instant(lastDemand),
                 instant(lastWake));
     }
 

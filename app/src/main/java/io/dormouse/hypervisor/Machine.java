@@ -1,6 +1,7 @@
 package io.dormouse.hypervisor;
 
 import java.net.InetAddress;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /** A running VM: the handle a {@link Hypervisor} returns from start and restore. */
@@ -19,5 +20,18 @@ public interface Machine {
 
     default boolean isRunning() {
         return !exit().isDone();
+    }
+
+    /** The id of the host process running the guest; empty when it runs in no process of its own. */
+    default OptionalLong processId() {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * The guest's memory as its balloon device reports it, in bytes; empty when it has no balloon device
+     * or does not answer at once. Telemetry asks this once per sampling round.
+     */
+    default OptionalLong balloonBytes() {
+        return OptionalLong.empty();
     }
 }

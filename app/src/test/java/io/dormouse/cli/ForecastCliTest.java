@@ -86,6 +86,9 @@ class ForecastCliTest {
                 "--to", "2026-01-06T00:00:00Z", "--step", "1h")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("24 points, step 1h").contains("2026-01-05T12:00:00Z");
         assertThat(run("vm", "series", "web-1", "--metric", "connections", "--from", "2026-01-05T00:00:00Z",
+                "--to", "2026-01-06T00:00:00Z", "--step", "6h", "--agg", "max")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("4 points, step 6h (max of 1h data)").contains("70.0");
+        assertThat(run("vm", "series", "web-1", "--metric", "connections", "--from", "2026-01-05T00:00:00Z",
                 "--to", "2026-01-05T01:00:00Z")).isZero();
         assertThat(out.toString()).contains("12 points, step raw");
     }
@@ -104,12 +107,12 @@ class ForecastCliTest {
 
     @Test
     void forecastShowsTheModelAndDrawsSvgAndPng() throws IOException {
-        assertThat(run("vm", "import-series", "web-1", "--metric", "connections", "--csv", dailyCsv().toString())).isZero();
+        assertThat(run("vm", "import-series", "web-1", "--metric", "demand", "--csv", dailyCsv().toString())).isZero();
         assertThat(run("event", "add", "backup", "--cron", "0 2 * * *", "--duration", "1h", "--factor", "2", "--vm", "web-1"))
                 .isZero();
         Path svg = dir.resolve("f.svg");
         assertThat(run("forecast", "web-1", "--horizon", "2h", "--plot", svg.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("web-1 connections: model").containsPattern("forecast +\\+24 ")
+        assertThat(out.toString()).contains("web-1 demand: model").containsPattern("forecast +\\+24 ")
                 .contains("chart written to");
         assertThat(Files.readString(svg)).startsWith("<svg").contains("<polyline").contains("<polygon");
         Path png = dir.resolve("f.png");
@@ -124,6 +127,6 @@ class ForecastCliTest {
     @Test
     void forecastWithoutHistorySaysHowToImportIt() {
         assertThat(run("forecast", "web-1")).isEqualTo(Cli.SERVER_ERROR);
-        assertThat(err.toString()).contains("no samples of metric connections").contains("import-series");
+        assertThat(err.toString()).contains("no samples of metric demand").contains("import-series");
     }
 }

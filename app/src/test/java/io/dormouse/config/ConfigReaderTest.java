@@ -214,6 +214,24 @@ class ConfigReaderTest {
     }
 
     @Test
+    void telemetryIntervalAndRetentionsAreCheckedByKey() throws IOException {
+        DormouseConfig config = read("telemetry:\n  interval: 15s\n  retention:\n    raw: 1d\n"
+                + "  excluded-sources: [192.0.2.7/32]\n");
+        assertThat(config.telemetry().interval()).isEqualTo(java.time.Duration.ofSeconds(15));
+        assertThat(config.telemetry().retention().raw()).isEqualTo(java.time.Duration.ofDays(1));
+        assertThat(config.telemetry().excludedSources()).containsExactly("192.0.2.7/32");
+
+        ConfigException interval = rejected("telemetry:\n  interval: 500ms\n");
+        assertThat(interval.key()).isEqualTo("telemetry.interval");
+        assertThat(interval.getMessage()).contains("500ms", "1s-1h");
+        ConfigException order = rejected("telemetry:\n  retention:\n    raw: 40d\n");
+        assertThat(order.key()).isEqualTo("telemetry.retention.five-minutes");
+        assertThat(order.getMessage()).contains("35d", "40d");
+        ConfigException source = rejected("telemetry:\n  excluded-sources: [health-checker]\n");
+        assertThat(source.key()).isEqualTo("telemetry.excluded-sources");
+    }
+
+    @Test
     void tsigKeysAreSecrets() throws IOException {
         DormouseConfig config = read("dns:\n  vmstate:\n    tsig-keys: ['ops:c2VjcmV0c2VjcmV0']\n");
         assertThat(config.dns().vmstate().tsigKeys()).extracting(Secret::value).containsExactly("ops:c2VjcmV0c2VjcmV0");

@@ -17,15 +17,14 @@ class FrontConfigTest {
         assertThat(front.enabled()).isTrue();
         assertThat(front.holdLimit()).isEqualTo(256);
         assertThat(front.holdTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(front.excludeSources()).isEmpty();
+        assertThat(front.excludePorts()).isEmpty();
         assertThat(front.minAwake()).isEqualTo(Duration.ofMinutes(2));
     }
 
     @Test
-    void exclusionsComeFromCommaSeparatedVariables() {
-        FrontConfig front = read(Map.of("DORMOUSE_FRONT_EXCLUDE_SOURCES", "10.1.0.0/16, 127.0.0.1",
-                "DORMOUSE_FRONT_EXCLUDE_PORTS", "22,9100", "DORMOUSE_FRONT_HOLD_TIMEOUT", "5s")).front();
-        assertThat(front.excludeSources()).containsExactly("10.1.0.0/16", "127.0.0.1");
+    void excludedPortsComeFromCommaSeparatedVariables() {
+        FrontConfig front = read(Map.of("DORMOUSE_FRONT_EXCLUDE_PORTS", "22,9100", "DORMOUSE_FRONT_HOLD_TIMEOUT", "5s"))
+                .front();
         assertThat(front.excludePorts()).containsExactly(22, 9100);
         assertThat(front.holdTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
@@ -36,7 +35,6 @@ class FrontConfigTest {
             assertThat(e.key()).isEqualTo("front.hold-limit");
             assertThat(e.getMessage()).contains("1-100000");
         });
-        assertThat(rejected("DORMOUSE_FRONT_EXCLUDE_SOURCES", "10.0.0.0/40").key()).isEqualTo("front.exclude-sources");
         assertThat(rejected("DORMOUSE_FRONT_EXCLUDE_PORTS", "70000")).satisfies(e -> {
             assertThat(e.key()).isEqualTo("front.exclude-ports");
             assertThat(e.getMessage()).contains("70000", "1-65535");

@@ -69,6 +69,19 @@ final class FakeFleet implements Names, Waker {
         return Optional.ofNullable(entries.get(vmName));
     }
 
+    private final ConcurrentHashMap<String, AtomicInteger> queried = new ConcurrentHashMap<>();
+
+    @Override
+    public void queried(String vmName, InetAddress client) {
+        queried.computeIfAbsent(vmName, n -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** How many queries for the VM's name the server reported. */
+    int queriesFor(String vmName) {
+        AtomicInteger n = queried.get(vmName);
+        return n == null ? 0 : n.get();
+    }
+
     @Override
     public CompletableFuture<WakeResult> wake(String vmName) {
         calls.computeIfAbsent(vmName, n -> new AtomicInteger()).incrementAndGet();

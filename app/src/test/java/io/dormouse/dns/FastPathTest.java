@@ -75,6 +75,30 @@ class FastPathTest {
     }
 
     @Test
+    void eachQueryForAVmIsReportedOnceWhicheverPathAnswersIt() {
+        byte[] out = new byte[1024];
+        assertThat(fast(ResponderTest.query("web.dormouse.test.", Type.A), out)).isPositive();
+        assertThat(fleet.queriesFor("web")).isEqualTo(1);
+
+        for (Message q : new Message[] {ResponderTest.query("db.dormouse.test.", Type.A),
+                ResponderTest.query("web.dormouse.test.", Type.AAAA)}) {
+            byte[] in = q.toWire();
+            if (f.handler.answerNow(in, in.length, out, Fixture.address("192.0.2.1"), Query.Transport.UDP) < 0) {
+                f.handler.handle(in, Fixture.address("192.0.2.1"), 1, Query.Transport.UDP);
+            }
+        }
+        assertThat(fleet.queriesFor("db")).as("a hibernated VM, answered by the full path").isEqualTo(1);
+        assertThat(fleet.queriesFor("web")).isEqualTo(2);
+
+        f.handler.handle(ResponderTest.query("_vmstate.web.dormouse.test.", Type.TXT).toWire(),
+                Fixture.address("127.0.0.1"), 1, Query.Transport.UDP);
+        f.handler.handle(ResponderTest.query("nobody.dormouse.test.", Type.A).toWire(),
+                Fixture.address("192.0.2.1"), 1, Query.Transport.UDP);
+        assertThat(fleet.queriesFor("web")).as("_vmstate reads are not demand").isEqualTo(2);
+        assertThat(fleet.queriesFor("nobody")).isZero();
+    }
+
+    @Test
     void hotPathHonoursResponseRateLimits() {
         Fixture g = new Fixture(Fixture.defaults().withResponseRate(new DnsSettings.Rate(1, 1), 2), fleet);
         byte[] in = ResponderTest.query("web.dormouse.test.", Type.A).toWire();

@@ -37,6 +37,7 @@ class FleetBackendsTest {
         Target t = FleetBackends.target(vm(VmState.HIBERNATED, true, FRONT)).orElseThrow();
         assertThat(t.ports()).containsExactly(80, 8080);
         assertThat(t.front()).isEqualTo(FRONT);
+        assertThat(t.id()).isEqualTo(3);
         assertThat(t.address()).as("no address to splice to while asleep").isNull();
         assertThat(FleetBackends.target(vm(VmState.TERMINATED, true, FRONT))).isEmpty();
         assertThat(FleetBackends.target(vm(VmState.RUNNING, true, null))).isEmpty();

@@ -38,9 +38,9 @@ public final class FrontBench {
         Inet4Address front = (Inet4Address) InetAddress.ofLiteral("127.9.250.1");
         try (ServerSocket sink = server(FrontBench::sink); ServerSocket echo = server(FrontBench::echo)) {
             FakeBackends backends = new FakeBackends();
-            backends.put(new Target("sink", front, List.of(sink.getLocalPort()), Target.Readiness.UP, local, "running"));
-            backends.put(new Target("echo", front, List.of(echo.getLocalPort()), Target.Readiness.UP, local, "running"));
-            FrontSettings settings = new FrontSettings(true, 256, Duration.ofSeconds(30), List.of(), Set.of(),
+            backends.put(new Target(1, "sink", front, List.of(sink.getLocalPort()), Target.Readiness.UP, local, "running"));
+            backends.put(new Target(2, "echo", front, List.of(echo.getLocalPort()), Target.Readiness.UP, local, "running"));
+            FrontSettings settings = new FrontSettings(true, 256, Duration.ofSeconds(30), client -> false, Set.of(),
                     Duration.ZERO, Duration.ofHours(1));
             try (FrontDoor door = FrontDoor.start(settings, backends, new SimpleMeterRegistry(), InstantSource.system())) {
                 InetSocketAddress directSink = new InetSocketAddress(local, sink.getLocalPort());

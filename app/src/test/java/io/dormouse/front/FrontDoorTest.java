@@ -3,7 +3,7 @@ package io.dormouse.front;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.dormouse.dns.Cidr;
+import io.dormouse.telemetry.Activity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class FrontDoorTest {
             assertThat(readAll(s)).as("echo, then the trailer the VM sends after the client's FIN").isEqualTo("hello|end");
         }
         awaitInactive(door);
-        Activity.Counts c = door.activity().counts().get(VM);
+        Traffic.Counts c = door.traffic().counts().get(VM);
         assertThat(c.opened()).isEqualTo(1);
         assertThat(c.bytesIn()).isEqualTo(5);
         assertThat(c.bytesOut()).isEqualTo(5 + EchoServer.TRAILER.length);
@@ -69,6 +70,9 @@ class FrontDoorTest {
         assertThat(backends.touches).hasValue(1);
         assertThat(registry.get("dormouse.front.bytes").tag("vm", VM).tag("direction", "in").functionCounter().count())
                 .isEqualTo(5);
+        assertThat(door.activity(1)).as("the telemetry sampler's view, by VM id")
+                .contains(new Activity(1, 5, 5 + EchoServer.TRAILER.length));
+        assertThat(door.activity(2)).as("a VM the front door does not serve").isEmpty();
     }
 
     @Test
@@ -105,7 +109,7 @@ class FrontDoorTest {
             clients.add(s);
         }
         awaitHeld(5);
-        assertThat(door.activity().counts().get(VM).active()).isEqualTo(5);
+        assertThat(door.traffic().counts().get(VM).active()).isEqualTo(5);
         backends.put(up());
         backends.wake.complete(LOCAL);
         for (int i = 0; i < 5; i++) {
@@ -114,7 +118,7 @@ class FrontDoorTest {
             }
         }
         assertThat(backends.wakes).as("wake calls, one per held connection (the coordinator joins them)").hasValue(5);
-        assertThat(door.activity().counts().get(VM).lastWakeAt()).isNotNull();
+        assertThat(door.traffic().counts().get(VM).lastWakeAt()).isNotNull();
     }
 
     @Test
@@ -163,7 +167,7 @@ class FrontDoorTest {
 
     @Test
     void aStoppedVmClosesConnectionsWithoutAWake() throws Exception {
-        backends.put(new Target(VM, front, List.of(echo.port()), Target.Readiness.DOWN, null, "stopped"));
+        backends.put(new Target(1, VM, front, List.of(echo.port()), Target.Readiness.DOWN, null, "stopped"));
         door(settings());
         try (Socket s = connect()) {
             s.setSoTimeout(5000);
@@ -176,20 +180,20 @@ class FrontDoorTest {
     @Test
     void excludedSourcesAreSplicedButNotCountedAndNeverWake() throws Exception {
         backends.put(up());
-        FrontDoor door = door(settings().excludeSources(List.of(Cidr.parse("127.0.0.1/32"))).build());
+        FrontDoor door = door(settings().excludedSource(LOCAL::equals).build());
         try (Socket excluded = connect(LOCAL)) {
             excluded.getOutputStream().write("hc".getBytes(StandardCharsets.US_ASCII));
             excluded.shutdownOutput();
             assertThat(readAll(excluded)).isEqualTo("hc|end");
         }
-        assertThat(door.activity().counts()).as("nothing metered for the excluded source").doesNotContainKey(VM);
+        assertThat(door.traffic().counts()).as("nothing metered for the excluded source").doesNotContainKey(VM);
         assertThat(backends.touches).as("nor noted as activity in the fleet").hasValue(0);
         try (Socket counted = connect((Inet4Address) InetAddress.ofLiteral("127.0.0.2"))) {
             counted.shutdownOutput();
             assertThat(readAll(counted)).isEqualTo("|end");
         }
         awaitInactive(door);
-        assertThat(door.activity().counts().get(VM).opened()).isEqualTo(1);
+        assertThat(door.traffic().counts().get(VM).opened()).isEqualTo(1);
 
         backends.put(asleep());
         try (Socket excluded = connect(LOCAL)) {
@@ -197,7 +201,7 @@ class FrontDoorTest {
             assertThat(excluded.getInputStream().read()).isEqualTo(-1);
         }
         assertThat(backends.wakes).as("an excluded connection does not wake the VM").hasValue(0);
-        assertThat(door.activity().counts().get(VM).opened()).isEqualTo(1);
+        assertThat(door.traffic().counts().get(VM).opened()).isEqualTo(1);
     }
 
     @Test
@@ -208,7 +212,7 @@ class FrontDoorTest {
             s.shutdownOutput();
             assertThat(readAll(s)).isEqualTo("|end");
         }
-        assertThat(door.activity().counts()).doesNotContainKey(VM);
+        assertThat(door.traffic().counts()).doesNotContainKey(VM);
     }
 
     @Test
@@ -230,19 +234,19 @@ class FrontDoorTest {
         ManualClock clock = new ManualClock();
         backends.put(asleep());
         FrontDoor door = door(settings().minAwake(Duration.ofMinutes(2)).build(), clock);
-        assertThat(door.activity().keepAwake(VM)).isFalse();
+        assertThat(door.traffic().keepAwake(VM)).isFalse();
         backends.put(up());
         door.sync();
-        assertThat(door.activity().keepAwake(VM)).as("just woken").isTrue();
+        assertThat(door.traffic().keepAwake(VM)).as("just woken").isTrue();
         clock.advance(Duration.ofMinutes(2));
-        assertThat(door.activity().keepAwake(VM)).as("min-awake passed").isFalse();
+        assertThat(door.traffic().keepAwake(VM)).as("min-awake passed").isFalse();
         try (Socket s = connect()) {
             s.getOutputStream().write(1);
             s.getInputStream().read();
-            assertThat(door.activity().keepAwake(VM)).as("a connection is open").isTrue();
+            assertThat(door.traffic().keepAwake(VM)).as("a connection is open").isTrue();
         }
         awaitInactive(door);
-        assertThat(door.activity().keepAwake(VM)).isFalse();
+        assertThat(door.traffic().keepAwake(VM)).isFalse();
     }
 
     @Test
@@ -280,11 +284,11 @@ class FrontDoorTest {
     }
 
     private Target up() {
-        return new Target(VM, front, List.of(echo.port()), Target.Readiness.UP, LOCAL, "running");
+        return new Target(1, VM, front, List.of(echo.port()), Target.Readiness.UP, LOCAL, "running");
     }
 
     private Target asleep() {
-        return new Target(VM, front, List.of(echo.port()), Target.Readiness.ASLEEP, null, "hibernated");
+        return new Target(1, VM, front, List.of(echo.port()), Target.Readiness.ASLEEP, null, "hibernated");
     }
 
     private Socket connect() throws IOException {
@@ -331,7 +335,7 @@ class FrontDoorTest {
     private static void awaitInactive(FrontDoor door) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
         while (System.nanoTime() < deadline) {
-            Activity.Counts c = door.activity().counts().get(VM);
+            Traffic.Counts c = door.traffic().counts().get(VM);
             if (c == null || c.active() == 0) {
                 return;
             }
@@ -355,7 +359,7 @@ class FrontDoorTest {
     private static final class Settings {
         private int holdLimit = 64;
         private Duration holdTimeout = Duration.ofSeconds(10);
-        private List<Cidr> excludeSources = List.of();
+        private Predicate<InetAddress> excludedSource = client -> false;
         private Set<Integer> excludePorts = Set.of();
         private Duration minAwake = Duration.ofMinutes(1);
 
@@ -369,8 +373,8 @@ class FrontDoorTest {
             return this;
         }
 
-        Settings excludeSources(List<Cidr> v) {
-            excludeSources = v;
+        Settings excludedSource(Predicate<InetAddress> v) {
+            excludedSource = v;
             return this;
         }
 
@@ -385,7 +389,7 @@ class FrontDoorTest {
         }
 
         FrontSettings build() {
-            return new FrontSettings(true, holdLimit, holdTimeout, excludeSources, excludePorts, minAwake,
+            return new FrontSettings(true, holdLimit, holdTimeout, excludedSource, excludePorts, minAwake,
                     Duration.ofHours(1));
         }
     }

@@ -5,10 +5,14 @@ import io.dormouse.hypervisor.MachineExit;
 import io.dormouse.hypervisor.VmSpec;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /** A VM running in a QEMU process of the {@link QemuHypervisor}. */
 final class QemuMachine implements Machine {
+
+    /** A sampling round should not wait long on one busy QEMU (one in the middle of a migration, say). */
+    private static final Duration BALLOON_QUERY = Duration.ofSeconds(1);
 
     /**
      * How long each step of a restore took, and where its process came from: {@code new},
@@ -56,6 +60,25 @@ final class QemuMachine implements Machine {
     /** The process id of its QEMU. */
     public long pid() {
         return process.pid();
+    }
+
+    @Override
+    public OptionalLong processId() {
+        return OptionalLong.of(process.pid());
+    }
+
+    /** QMP {@code query-balloon}: "actual" is the guest's memory in bytes once the balloon is accounted for. */
+    @Override
+    public OptionalLong balloonBytes() {
+        try {
+            long actual = process.qmp().execute("query-balloon", BALLOON_QUERY).path("actual").asLong(-1);
+            return actual > 0 ? OptionalLong.of(actual) : OptionalLong.empty();
+        } catch (QmpException e) {
+            return OptionalLong.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OptionalLong.empty();
+        }
     }
 
     QemuProcess process() {

@@ -12,7 +12,7 @@ import java.util.Map;
  *   <li>{@link #keepAwake(String)}: whether the scheduler must leave a VM running now.</li>
  * </ul>
  */
-public interface Activity {
+public interface Traffic {
 
     /**
      * One VM's demand so far.
