@@ -78,8 +78,9 @@ public final class Server implements AutoCloseable {
         parts.add(vms);
         DnsQueryCounts dnsQueries = new DnsQueryCounts();
         List<Cidr> excluded = config.telemetry().excludedSources().stream().map(Cidr::parse).toList();
-        front = FrontDoor.start(FrontSettings.from(config.front(), client -> excluded.stream().anyMatch(c -> c.contains(client)),
-                config.vm().fleetSync()), vms.fleet, vms.wakes, registry, InstantSource.system());
+        front = FrontDoor.start(FrontSettings.from(config.front(),
+                        client -> excluded.stream().anyMatch(c -> c.contains(client)), config.vm().fleetSync()),
+                vms.fleet, vms.wakes, registry, InstantSource.system());
         parts.add(front);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, config.telemetry().excludedSources());
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);

@@ -67,7 +67,8 @@ class FrontDoorIT {
         long start = System.nanoTime();
         String out = curl("http://" + front + ":80/cgi-bin/count");
         long took = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("FrontDoorIT: curl through the front door of the hibernated %s answered in %d ms%n", VM, took);
+        System.out.printf("FrontDoorIT: curl through the front door of the hibernated %s answered in %d ms%n",
+                VM, took);
 
         Matcher m = COUNT.matcher(out);
         assertThat(m.find()).as("the guest's counter in\n" + out).isTrue();

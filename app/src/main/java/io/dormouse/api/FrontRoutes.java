@@ -32,8 +32,8 @@ public final class FrontRoutes implements HttpService {
                     String name = name(req);
                     Traffic.Counts c = front.traffic().counts().get(name);
                     Json.send(res, c == null ? new ActivityView(name, 0, 0, 0, 0, null, null, false)
-                            : new ActivityView(name, c.opened(), c.active(), c.bytesIn(), c.bytesOut(), c.lastDemandAt(),
-                                    c.lastWakeAt(), front.traffic().keepAwake(name)));
+                            : new ActivityView(name, c.opened(), c.active(), c.bytesIn(), c.bytesOut(),
+                                    c.lastDemandAt(), c.lastWakeAt(), front.traffic().keepAwake(name)));
                 });
     }
 

@@ -38,7 +38,8 @@ final class BandwidthCommand implements Runnable {
     public void run() {
         ApiClient api = client.client(Cli.root(spec));
         String path = VmCommand.path(name) + "/bandwidth";
-        JsonNode answer = limit == null ? api.get(path) : api.put(path, Map.of("bytesPerSecond", bytesPerSecond(limit)));
+        JsonNode answer = limit == null ? api.get(path)
+                : api.put(path, Map.of("bytesPerSecond", bytesPerSecond(limit)));
         if (client.json) {
             Output.json(spec.commandLine().getOut(), answer);
         } else {

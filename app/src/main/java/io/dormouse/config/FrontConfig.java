@@ -21,7 +21,8 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
                     + " (connections held per waking VM)");
         }
         if (holdTimeout == null || !holdTimeout.isPositive()) {
-            throw new IllegalArgumentException("hold-timeout " + holdTimeout + " must be a positive duration such as 30s");
+            throw new IllegalArgumentException("hold-timeout " + holdTimeout
+                    + " must be a positive duration such as 30s");
         }
         excludePorts = List.copyOf(excludePorts == null ? List.of() : excludePorts);
         var seen = new HashSet<Integer>();

@@ -52,7 +52,8 @@ final class FleetBackends implements Backends {
         }
         List<Integer> ports = vm.definition() == null ? List.of() : vm.definition().ports();
         Target.Readiness readiness = switch (vm.state()) {
-            case VmState.Running r -> vm.healthy() && vm.address() != null ? Target.Readiness.UP : Target.Readiness.DOWN;
+            case VmState.Running r -> vm.healthy() && vm.address() != null ? Target.Readiness.UP
+                    : Target.Readiness.DOWN;
             case VmState.Hibernated h -> Target.Readiness.ASLEEP;
             case VmState.Hibernating h -> Target.Readiness.ASLEEP;
             case VmState.Restoring r -> Target.Readiness.ASLEEP;
@@ -62,7 +63,8 @@ final class FleetBackends implements Backends {
             case VmState.Failed f -> Target.Readiness.DOWN;
             case VmState.Terminated t -> Target.Readiness.DOWN;
         };
-        String state = vm.state().label() + (vm.state() instanceof VmState.Running && !vm.healthy() ? " (unhealthy)" : "");
+        boolean unhealthy = vm.state() instanceof VmState.Running && !vm.healthy();
+        String state = vm.state().label() + (unhealthy ? " (unhealthy)" : "");
         return Optional.of(new Target(vm.id(), vm.name(), vm.frontAddress(), ports, readiness,
                 readiness == Target.Readiness.UP ? vm.address() : null, state));
     }

@@ -157,7 +157,8 @@ class VmCliTest {
         assertThat(events.get(events.size() - 1).path("reason").asText()).isEqualTo("front");
 
         JsonNode activity = api("GET", "/v1/vms/web-1/activity", null, 200);
-        assertThat(activity.path("opened").asLong()).as("connections before and after the wake").isGreaterThanOrEqualTo(2);
+        assertThat(activity.path("opened").asLong()).as("connections before and after the wake")
+                .isGreaterThanOrEqualTo(2);
         assertThat(activity.path("bytesIn").asLong()).isPositive();
         assertThat(activity.path("bytesOut").asLong()).isPositive();
         assertThat(activity.path("keepAwake").asBoolean()).as("just woken, within front.min-awake").isTrue();
@@ -170,8 +171,8 @@ class VmCliTest {
         assertThat(out.toString()).contains("web-1").containsPattern("\\b0\\b");
         assertThat(json("vm", "bandwidth", "web-1", "1M", "--json").path("bytesPerSecond").asLong()).isEqualTo(1 << 20);
         assertThat(api("GET", "/v1/vms/web-1/bandwidth", null, 200).path("bytesPerSecond").asLong()).isEqualTo(1 << 20);
-        assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": 0}", 200).path("bytesPerSecond").asLong())
-                .isZero();
+        assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": 0}", 200)
+                .path("bytesPerSecond").asLong()).isZero();
 
         assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": -3}", 400).path("detail").asText())
                 .contains("bytesPerSecond", "-3");
@@ -193,7 +194,7 @@ class VmCliTest {
         return JSON.readTree(res.body());
     }
 
-    /** The demo counter through the front address; waits for the front door to listen (it follows the fleet each second). */
+    /** The demo counter through the front address; waits for the front door to listen (it syncs each second). */
     private static long count(String front) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {

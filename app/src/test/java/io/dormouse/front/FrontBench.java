@@ -38,11 +38,14 @@ public final class FrontBench {
         Inet4Address front = (Inet4Address) InetAddress.ofLiteral("127.9.250.1");
         try (ServerSocket sink = server(FrontBench::sink); ServerSocket echo = server(FrontBench::echo)) {
             FakeBackends backends = new FakeBackends();
-            backends.put(new Target(1, "sink", front, List.of(sink.getLocalPort()), Target.Readiness.UP, local, "running"));
-            backends.put(new Target(2, "echo", front, List.of(echo.getLocalPort()), Target.Readiness.UP, local, "running"));
+            backends.put(new Target(1, "sink", front, List.of(sink.getLocalPort()), Target.Readiness.UP, local,
+                    "running"));
+            backends.put(new Target(2, "echo", front, List.of(echo.getLocalPort()), Target.Readiness.UP, local,
+                    "running"));
             FrontSettings settings = new FrontSettings(true, 256, Duration.ofSeconds(30), client -> false, Set.of(),
                     Duration.ZERO, Duration.ofHours(1));
-            try (FrontDoor door = FrontDoor.start(settings, backends, new SimpleMeterRegistry(), InstantSource.system())) {
+            try (FrontDoor door = FrontDoor.start(settings, backends, new SimpleMeterRegistry(),
+                    InstantSource.system())) {
                 InetSocketAddress directSink = new InetSocketAddress(local, sink.getLocalPort());
                 InetSocketAddress frontSink = new InetSocketAddress(front, sink.getLocalPort());
                 InetSocketAddress directEcho = new InetSocketAddress(local, echo.getLocalPort());
@@ -63,13 +66,14 @@ public final class FrontBench {
                 long[] frontRtt = latencies(frontEcho, trips);
                 double d = median(direct);
                 double f = median(through);
-                System.out.println("| path | throughput, median of " + RUNS + " (MiB/s) | round trip p50 (µs) | p99 (µs) |");
+                System.out.println("| path | throughput, median of " + RUNS
+                        + " (MiB/s) | round trip p50 (µs) | p99 (µs) |");
                 System.out.println("|---|---:|---:|---:|");
                 System.out.println(row("direct to 127.0.0.1", d, directRtt));
                 System.out.println(row("through the front door", f, frontRtt));
                 System.out.println();
-                System.out.printf(Locale.ROOT, "Front door throughput: %.0f%% of direct. Added round-trip latency at p50:"
-                        + " %.1f µs, at p99: %.1f µs.%n", 100 * f / d,
+                System.out.printf(Locale.ROOT, "Front door throughput: %.0f%% of direct. Added round-trip latency"
+                        + " at p50: %.1f µs, at p99: %.1f µs.%n", 100 * f / d,
                         (percentile(frontRtt, 50) - percentile(directRtt, 50)) / 1000.0,
                         (percentile(frontRtt, 99) - percentile(directRtt, 99)) / 1000.0);
                 System.out.printf(Locale.ROOT, "Each throughput run sends %d MiB in 256 KiB writes on one connection;"
@@ -168,8 +172,8 @@ public final class FrontBench {
     }
 
     private static String row(String path, double mibPerSecond, long[] rtt) {
-        return String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f |", path, mibPerSecond, percentile(rtt, 50) / 1000.0,
-                percentile(rtt, 99) / 1000.0);
+        return String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f |", path, mibPerSecond,
+                percentile(rtt, 50) / 1000.0, percentile(rtt, 99) / 1000.0);
     }
 
     private static long percentile(long[] sorted, int p) {

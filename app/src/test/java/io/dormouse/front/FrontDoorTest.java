@@ -59,7 +59,8 @@ class FrontDoorTest {
         try (Socket s = connect()) {
             s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
             s.shutdownOutput();
-            assertThat(readAll(s)).as("echo, then the trailer the VM sends after the client's FIN").isEqualTo("hello|end");
+            assertThat(readAll(s)).as("echo, then the trailer the VM sends after the client's FIN")
+                    .isEqualTo("hello|end");
         }
         awaitInactive(door);
         Traffic.Counts c = door.traffic().counts().get(VM);
