@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -37,6 +38,8 @@ final class Gate {
      */
     static final int OPENINGS_PER_VM = 8;
     private static final Duration OPENING_PATIENCE = Duration.ofSeconds(2);
+    static final Duration WOKEN_PATIENCE = Duration.ofSeconds(3);
+    private static final Duration CONNECT_RETRY = Duration.ofMillis(50);
 
     /** Why a connection was closed without reaching its VM: the log's words and the metric's tag. */
     enum Refusal {
@@ -90,12 +93,12 @@ final class Gate {
                 }
                 case ASLEEP -> demand ? held(client, vm, port, peer, meter)
                         : refused(client, vm, port, peer, Refusal.NOT_DEMAND, "the VM is " + target.state()
-                                + " and this connection is excluded from demand (front.exclude-sources or"
+                                + " and this connection is excluded from demand (telemetry.excluded-sources or"
                                 + " front.exclude-ports), so it does not wake it");
                 case DOWN -> refused(client, vm, port, peer, Refusal.DOWN, "the VM is " + target.state());
             };
             if (address != null) {
-                splice(client, vm, port, peer, address, meter);
+                splice(client, vm, port, peer, address, meter, target.readiness() == Target.Readiness.ASLEEP);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -136,12 +139,12 @@ final class Gate {
     }
 
     private void splice(SocketChannel client, String vm, int port, InetAddress peer, InetAddress address,
-                        VmMeter meter) throws InterruptedException {
+                        VmMeter meter, boolean woken) throws InterruptedException {
         Openings.Turn turn = openings.begin(vm);
         try {
             SocketChannel upstream;
             try {
-                upstream = SocketChannel.open(new InetSocketAddress(address, port));
+                upstream = connect(new InetSocketAddress(address, port), woken);
             } catch (IOException e) {
                 refuse(client, vm, port, peer, Refusal.CONNECT_FAILED, "connecting to " + address.getHostAddress()
                         + ":" + port + " failed: " + e.getMessage());
@@ -157,6 +160,24 @@ final class Gate {
                     buckets.apply(vm), turn::end);
         } finally {
             turn.end();
+        }
+    }
+
+    /**
+     * A woken VM was ready on its readiness port; its other ports may open a moment later, so the
+     * connect of a held connection is retried while refused, for up to {@link #WOKEN_PATIENCE}.
+     */
+    private static SocketChannel connect(InetSocketAddress to, boolean woken) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + (woken ? WOKEN_PATIENCE.toNanos() : 0);
+        while (true) {
+            try {
+                return SocketChannel.open(to);
+            } catch (ConnectException e) {
+                if (System.nanoTime() >= deadline) {
+                    throw e;
+                }
+                Thread.sleep(CONNECT_RETRY);
+            }
         }
     }
 

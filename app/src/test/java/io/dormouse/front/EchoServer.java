@@ -20,8 +20,14 @@ final class EchoServer implements AutoCloseable {
     private final ServerSocket server;
 
     EchoServer() throws IOException {
+        this(0);
+    }
+
+    /** On {@code port}, 0 for any free one. */
+    EchoServer(int port) throws IOException {
         server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 512);
         Thread.ofVirtual().start(this::accept);
     }
 

@@ -123,6 +123,24 @@ class FrontDoorTest {
     }
 
     @Test
+    void aHeldConnectionWaitsForItsPortWhenTheVmWokeWithOnlyItsReadinessPortOpen() throws Exception {
+        int port = echo.port();
+        echo.close();
+        backends.put(asleep());
+        door(settings());
+        try (Socket s = connect()) {
+            s.getOutputStream().write("late".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            awaitHeld(1);
+            backends.put(up());
+            backends.wake.complete(LOCAL);
+            Thread.sleep(300);
+            closing.add(new EchoServer(port));
+            assertThat(readAll(s)).isEqualTo("late|end");
+        }
+    }
+
+    @Test
     void aConnectionOverTheHoldLimitIsClosedWithFinAndLogged() throws Exception {
         backends.put(asleep());
         door(settings().holdLimit(2).build());
