@@ -6,18 +6,21 @@ import io.dormouse.api.EventRoutes;
 import io.dormouse.api.FleetRoutes;
 import io.dormouse.api.ScheduleRoutes;
 import io.dormouse.api.ForecastRoutes;
+import io.dormouse.api.FrontRoutes;
 import io.dormouse.api.SeriesRoutes;
 import io.dormouse.api.SnapshotRoutes;
 import io.dormouse.api.VmRoutes;
 import io.dormouse.config.DatabaseConfig;
 import io.dormouse.config.DataDirectory;
 import io.dormouse.config.DormouseConfig;
+import io.dormouse.dns.Cidr;
 import io.dormouse.dns.DnsServer;
 import io.dormouse.dns.DnsSettings;
+import io.dormouse.front.FrontDoor;
+import io.dormouse.front.FrontSettings;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
-import io.dormouse.telemetry.ActivitySource;
 import io.dormouse.telemetry.DnsQueryCounts;
 import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -41,6 +44,7 @@ public final class Server implements AutoCloseable {
     private final AtomicBoolean ready = new AtomicBoolean();
     private ApiServer api;
     private DnsServer dns;
+    private FrontDoor front;
     private Path dataDir;
 
     private Server() {
@@ -74,11 +78,17 @@ public final class Server implements AutoCloseable {
         VmParts vms = VmParts.start(config.vm(), config.schedule(), store, snapshots.store(), localHost, registry, dataDir);
         parts.add(vms);
         DnsQueryCounts dnsQueries = new DnsQueryCounts();
+        List<Cidr> excluded = config.telemetry().excludedSources().stream().map(Cidr::parse).toList();
+        front = FrontDoor.start(FrontSettings.from(config.front(),
+                        client -> excluded.stream().anyMatch(c -> c.contains(client)), config.vm().fleetSync()),
+                vms.fleet, vms.wakes, registry, InstantSource.system());
+        parts.add(front);
+        // the front door keeps a VM awake while a connection is open or it has just woken
+        vms.startScheduler(vm -> front.traffic().keepAwake(vm) ? 1 : 0);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, config.telemetry().excludedSources());
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
         parts.add(dns);
-        // no front door yet: connections and bytes stay zero until it reports them
-        VmTelemetry.start(config.telemetry(), store, vms, dnsQueries, ActivitySource.none(), registry);
+        VmTelemetry.start(config.telemetry(), store, vms, dnsQueries, front, registry);
         Map<String, Object> versionInfo = new LinkedHashMap<>();
         versionInfo.put("version", Version.current());
         versionInfo.put("java", Runtime.version().toString());
@@ -87,7 +97,8 @@ public final class Server implements AutoCloseable {
                 List.of(new VmRoutes(vms.fleet, vms.lifecycle, vms.wakes, store, dataDir), new FleetRoutes(store),
                         new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
                         new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace()),
-                        new ScheduleRoutes(vms.fleet, store, vms.schedules, config.schedule().mode())));
+                        new ScheduleRoutes(vms.fleet, store, vms.schedules, config.schedule().mode()),
+                        new FrontRoutes(vms.fleet, front)));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

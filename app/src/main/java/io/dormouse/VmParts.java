@@ -58,6 +58,10 @@ final class VmParts implements AutoCloseable {
     final Schedules schedules;
     private final List<Thread> chores = new ArrayList<>();
     /** Fits forecasters and tunes thresholds for the scheduler, one at a time, away from its round. */
+    private final ScheduleConfig schedule;
+    private final StateStore store;
+    private final MeterRegistry registry;
+    private final InstantSource clock;
     private final ExecutorService fitting = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("schedule-fit").daemon().factory());
 
@@ -83,9 +87,20 @@ final class VmParts implements AutoCloseable {
         chore("reconcile", config.reconcileInterval(), reconciler::periodic);
         chore("heartbeat", config.heartbeatInterval(), heartbeat::round);
         schedules = new Schedules(store, SchedulePolicy.DEFAULT);
+        this.schedule = schedule;
+        this.store = store;
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts the scheduler's round, once the parts that tell it which VMs are in use (the TCP front door)
+     * have started; until then nothing is hibernated on a forecast.
+     */
+    void startScheduler(Connections connections) {
         if (schedule.mode() != ScheduleConfig.Mode.OFF) {
             HibernationScheduler scheduler = new HibernationScheduler(schedule, fleet, store, schedules,
-                    new LifecycleActions(lifecycle, wakes), Connections.NONE, this::freeRoom, registry, clock, fitting);
+                    new LifecycleActions(lifecycle, wakes), connections, this::freeRoom, registry, clock, fitting);
             chore("schedule", schedule.interval(), scheduler::round);
         }
     }

@@ -19,6 +19,7 @@ public record ExternalProgram(String name, String debianPackage) {
 
     public static final ExternalProgram DIG = new ExternalProgram("dig", "bind9-dnsutils");
     public static final ExternalProgram UNBOUND = new ExternalProgram("unbound", "unbound");
+    public static final ExternalProgram CURL = new ExternalProgram("curl", "curl");
 
     /** The program's path on {@code PATH}; fails the test naming the package when there is none. */
     public Path require() {

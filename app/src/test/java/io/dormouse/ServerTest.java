@@ -184,7 +184,7 @@ class ServerTest {
         DormouseConfig base = config(dir.resolve("data"), Secret.NONE);
         DormouseConfig broken = new DormouseConfig(base.dataDir(), base.log(), base.api(), base.dns(),
                 new DatabaseConfig("jdbc:postgresql://127.0.0.1:1/none", "u", Secret.NONE, Duration.ofSeconds(1)), base.snapshot(), base.vm(),
-                base.telemetry(), base.schedule());
+                base.telemetry(), base.schedule(), base.front());
         assertThatThrownBy(() -> Server.start(broken))
                 .isInstanceOf(StateException.class)
                 .hasMessageContaining("jdbc:postgresql://127.0.0.1:1/none");

@@ -9,8 +9,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "vm", mixinStandardHelpOptions = true, description = "Lists and manages virtual machines.",
         subcommands = {VmMoves.Create.class, VmCommand.List.class, VmCommand.Show.class, VmMoves.Start.class,
                 VmMoves.Stop.class, VmMoves.Hibernate.class, VmMoves.Wake.class, VmMoves.Restore.class,
-                VmMoves.Terminate.class, VmCommand.Events.class, SeriesCommands.Show.class, SeriesCommands.Import.class,
-                ScheduleCommand.class})
+                VmMoves.Terminate.class, VmCommand.Events.class, BandwidthCommand.class, SeriesCommands.Show.class,
+                SeriesCommands.Import.class, ScheduleCommand.class})
 final class VmCommand extends GroupCommand {
 
     static String path(String name) {

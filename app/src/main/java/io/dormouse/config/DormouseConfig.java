@@ -9,7 +9,7 @@ import java.util.Objects;
  */
 public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConfig dns, DatabaseConfig database,
                              SnapshotConfig snapshot, VmConfig vm, TelemetryConfig telemetry,
-                             ScheduleConfig schedule) {
+                             ScheduleConfig schedule, FrontConfig front) {
 
     public DormouseConfig {
         Objects.requireNonNull(dataDir, "data-dir");
@@ -21,6 +21,7 @@ public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConf
         Objects.requireNonNull(vm, "vm");
         Objects.requireNonNull(telemetry, "telemetry");
         Objects.requireNonNull(schedule, "schedule");
+        Objects.requireNonNull(front, "front");
         if (dataDir.toString().isBlank()) {
             throw new IllegalArgumentException("data-dir is empty; expected a directory path such as ./dormouse-data");
         }
@@ -30,6 +31,7 @@ public record DormouseConfig(Path dataDir, LogConfig log, ApiConfig api, DnsConf
     public static DormouseConfig defaults() {
         return new DormouseConfig(Path.of("dormouse-data"), LogConfig.DEFAULTS, ApiConfig.DEFAULTS,
                 DnsConfig.DEFAULTS, DatabaseConfig.DEFAULTS, SnapshotConfig.DEFAULTS, VmConfig.DEFAULTS,
-                TelemetryConfig.DEFAULTS, ScheduleConfig.DEFAULTS);
+                TelemetryConfig.DEFAULTS, ScheduleConfig.DEFAULTS,
+                FrontConfig.DEFAULTS);
     }
 }

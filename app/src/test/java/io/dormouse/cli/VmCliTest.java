@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,10 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** The VM lifecycle through the CLI and the REST API, against a real server running the fake hypervisor. */
+/**
+ * The VM lifecycle through the CLI and the REST API, against a real server running the fake hypervisor;
+ * the TCP front door in front of its VMs, their bandwidth limit and activity.
+ */
 class VmCliTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dir;
@@ -135,5 +140,74 @@ class VmCliTest {
         assertThat(run("vm", "terminate", "api-1", "--wait")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("api-1 is terminated");
         assertThat(json("host", "list", "--json")).hasSize(1);
+    }
+
+    @Test
+    void theFrontAddressServesTheVmAndWakesItWhenHibernated() throws Exception {
+        assertThat(run("vm", "create", "web-1", "--demo", "--wait")).as(err.toString()).isZero();
+        String front = json("vm", "show", "web-1", "--json").path("frontAddress").asText();
+        assertThat(front).startsWith("127.2.");
+        long first = count(front);
+        assertThat(run("vm", "hibernate", "web-1", "--wait")).as(err.toString()).isZero();
+
+        assertThat(count(front)).as("the counter through the front door after a wake").isEqualTo(first + 1);
+        JsonNode shown = json("vm", "show", "web-1", "--json");
+        assertThat(shown.path("state").asText()).isEqualTo("running");
+        JsonNode events = json("vm", "events", "web-1", "--json");
+        assertThat(events.get(events.size() - 1).path("reason").asText()).isEqualTo("front");
+
+        JsonNode activity = api("GET", "/v1/vms/web-1/activity", null, 200);
+        assertThat(activity.path("opened").asLong()).as("connections before and after the wake")
+                .isGreaterThanOrEqualTo(2);
+        assertThat(activity.path("bytesIn").asLong()).isPositive();
+        assertThat(activity.path("bytesOut").asLong()).isPositive();
+        assertThat(activity.path("keepAwake").asBoolean()).as("just woken, within front.min-awake").isTrue();
+    }
+
+    @Test
+    void theBandwidthLimitIsShownAndChangedWhileTheVmRuns() throws Exception {
+        assertThat(run("vm", "create", "web-1", "--demo", "--wait")).as(err.toString()).isZero();
+        assertThat(run("vm", "bandwidth", "web-1")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("web-1").containsPattern("\\b0\\b");
+        assertThat(json("vm", "bandwidth", "web-1", "1M", "--json").path("bytesPerSecond").asLong()).isEqualTo(1 << 20);
+        assertThat(api("GET", "/v1/vms/web-1/bandwidth", null, 200).path("bytesPerSecond").asLong()).isEqualTo(1 << 20);
+        assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": 0}", 200)
+                .path("bytesPerSecond").asLong()).isZero();
+
+        assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": -3}", 400).path("detail").asText())
+                .contains("bytesPerSecond", "-3");
+        assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"rate\": 5}", 400).path("detail").asText())
+                .contains("bytesPerSecond is missing");
+        assertThat(api("PUT", "/v1/vms/nope/bandwidth", "{\"bytesPerSecond\": 5}", 404).path("detail").asText())
+                .contains("nope");
+        assertThat(run("vm", "bandwidth", "web-1", "fast")).isEqualTo(Cli.USAGE);
+        assertThat(err.toString()).contains("LIMIT", "fast");
+    }
+
+    private JsonNode api(String method, String path, String body, int status) throws Exception {
+        String token = Files.readString(dir.resolve("data/api-token")).strip();
+        HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create(server.api() + path))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).as(res.body()).isEqualTo(status);
+        return JSON.readTree(res.body());
+    }
+
+    /** The demo counter through the front address; waits for the front door to listen (it syncs each second). */
+    private static long count(String front) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                String body = HTTP.send(HttpRequest.newBuilder(URI.create("http://" + front + ":80/cgi-bin/count"))
+                        .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString()).body().strip();
+                return Long.parseLong(body.substring(body.indexOf('=') + 1));
+            } catch (java.net.ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 }

@@ -1,0 +1,68 @@
+package io.dormouse.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.dormouse.front.Traffic;
+import io.dormouse.front.FrontDoor;
+import io.dormouse.vm.Fleet;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import java.time.Instant;
+
+/** A VM at the TCP front door: its bandwidth limit (read and changed while it runs) and its metered demand. */
+public final class FrontRoutes implements HttpService {
+
+    private final Fleet fleet;
+    private final FrontDoor front;
+
+    public FrontRoutes(Fleet fleet, FrontDoor front) {
+        this.fleet = fleet;
+        this.front = front;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/vms/{name}/bandwidth", (req, res) -> Json.send(res, bandwidth(name(req))))
+                .put("/vms/{name}/bandwidth", (req, res) -> {
+                    String name = name(req);
+                    front.limit(name, bytesPerSecond(Requests.body(req)));
+                    Json.send(res, bandwidth(name));
+                })
+                .get("/vms/{name}/activity", (req, res) -> {
+                    String name = name(req);
+                    Traffic.Counts c = front.traffic().counts().get(name);
+                    Json.send(res, c == null ? new ActivityView(name, 0, 0, 0, 0, null, null, false)
+                            : new ActivityView(name, c.opened(), c.active(), c.bytesIn(), c.bytesOut(),
+                                    c.lastDemandAt(), c.lastWakeAt(), front.traffic().keepAwake(name)));
+                });
+    }
+
+    record BandwidthView(String name, long bytesPerSecond) {
+    }
+
+    record ActivityView(String name, long opened, int active, long bytesIn, long bytesOut, Instant lastDemandAt,
+                        Instant lastWakeAt, boolean keepAwake) {
+    }
+
+    private BandwidthView bandwidth(String name) {
+        return new BandwidthView(name, front.bandwidth(name));
+    }
+
+    private static long bytesPerSecond(JsonNode body) {
+        JsonNode value = body.get("bytesPerSecond");
+        if (value == null || value.isNull()) {
+            throw ApiException.badRequest("bytesPerSecond is missing: the body must be {\"bytesPerSecond\": N},"
+                    + " N bytes per second or 0 for unlimited");
+        }
+        if (!value.canConvertToExactIntegral() || !value.canConvertToLong() || value.asLong() < 0) {
+            throw ApiException.badRequest("bytesPerSecond must be a whole number of bytes per second, 0 (unlimited)"
+                    + " or more, got " + value);
+        }
+        return value.asLong();
+    }
+
+    /** The VM's name, once it is known to exist: a 404 names the VM otherwise. */
+    private String name(ServerRequest req) {
+        return fleet.get(req.path().pathParameters().get("name")).name();
+    }
+}

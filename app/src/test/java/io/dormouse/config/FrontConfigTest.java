@@ -1,0 +1,53 @@
+package io.dormouse.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The {@code front.*} keys: defaults, lists from variables, and errors naming the key. */
+class FrontConfigTest {
+
+    @Test
+    void defaultsHoldAndListen() {
+        FrontConfig front = DormouseConfig.defaults().front();
+        assertThat(front.enabled()).isTrue();
+        assertThat(front.holdLimit()).isEqualTo(256);
+        assertThat(front.holdTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(front.excludePorts()).isEmpty();
+        assertThat(front.minAwake()).isEqualTo(Duration.ofMinutes(2));
+    }
+
+    @Test
+    void excludedPortsComeFromCommaSeparatedVariables() {
+        FrontConfig front = read(Map.of("DORMOUSE_FRONT_EXCLUDE_PORTS", "22,9100", "DORMOUSE_FRONT_HOLD_TIMEOUT", "5s"))
+                .front();
+        assertThat(front.excludePorts()).containsExactly(22, 9100);
+        assertThat(front.holdTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void badValuesNameTheirKey() {
+        assertThat(rejected("DORMOUSE_FRONT_HOLD_LIMIT", "0")).satisfies(e -> {
+            assertThat(e.key()).isEqualTo("front.hold-limit");
+            assertThat(e.getMessage()).contains("1-100000");
+        });
+        assertThat(rejected("DORMOUSE_FRONT_EXCLUDE_PORTS", "70000")).satisfies(e -> {
+            assertThat(e.key()).isEqualTo("front.exclude-ports");
+            assertThat(e.getMessage()).contains("70000", "1-65535");
+        });
+        assertThat(rejected("DORMOUSE_FRONT_HOLD_TIMEOUT", "0s").key()).isEqualTo("front.hold-timeout");
+        assertThat(rejected("DORMOUSE_FRONT_ENABLED", "maybe").key()).isEqualTo("front.enabled");
+    }
+
+    private static DormouseConfig read(Map<String, String> environment) {
+        return ConfigReader.withEnvironment(environment).read(Optional.empty(), Map.of());
+    }
+
+    private static ConfigException rejected(String variable, String value) {
+        return catchThrowableOfType(ConfigException.class, () -> read(Map.of(variable, value)));
+    }
+}
