@@ -27,6 +27,8 @@ final class TcpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
     /** After the client stops sending, how long outstanding answers may still take. */
     private static final long DRAIN_MILLIS = 5_000;
+    /** Queries a connection answers before it lets other connections run, when it never has to wait for input. */
+    private static final int YIELD_EVERY = 64;
 
     private final ServerSocket server;
     private final PacketHandler handler;
@@ -101,6 +103,7 @@ final class TcpTransport implements AutoCloseable {
             byte[] received = new byte[2 + 65535 + 16384];
             int start = 0;
             int end = 0;
+            int answered = 0;
             byte[] query = new byte[65535];
             byte[] answer = new byte[1024]; // the hot path answers at most 512 + 16 bytes
             while (true) {
@@ -108,6 +111,12 @@ final class TcpTransport implements AutoCloseable {
                 if (length < 0 || end - start < 2 + length) {
                     // No whole query left: answers to the pipelined ones go out together, then wait for more.
                     replies.flush();
+                    if (answered >= YIELD_EVERY) {
+                        // A virtual thread runs until it blocks, and a busy pipelined connection may never block:
+                        // let the other connections on this carrier have their turn.
+                        answered = 0;
+                        Thread.yield();
+                    }
                     if (start > 0) {
                         System.arraycopy(received, start, received, 0, end - start);
                         end -= start;
@@ -130,6 +139,7 @@ final class TcpTransport implements AutoCloseable {
                 }
                 System.arraycopy(received, start + 2, query, 0, length);
                 start += 2 + length;
+                answered++;
                 answer(query, length, answer, socket, replies, inFlight);
             }
             replies.flush();
