@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  * to the connected socket that matches its source before it picks one of the reuseport group, and the
  * group's hash skips connected sockets. The box is never read and has the smallest receive buffer, so
  * the kernel drops the sender's datagrams there without waking a receive loop, and the loop the sender
- * hashed to is free again for everyone else. A box is opened when the sender is over its source limit
- * and closed after {@code duration}; at most {@code capacity} are open at a time.
+ * hashed to is free again for everyone else. A box is opened when the sender's source is flooding
+ * ({@link SourceLimit.Verdict#FLOOD}) and closed after {@code duration}; at most {@code capacity} are open.
+ * Between bind and connect the box is an ordinary member of the group for a few microseconds; what lands
+ * there then is lost (connecting discards it), as if the network had dropped it.
  */
 final class PenaltyBox implements AutoCloseable {
 
@@ -47,7 +49,8 @@ final class PenaltyBox implements AutoCloseable {
         }
         DatagramChannel box;
         try {
-            box = DatagramChannel.open(); // the family of the receive sockets: the kernel groups only sockets of one family
+            // The family of the receive sockets: the kernel groups only sockets of one family.
+            box = DatagramChannel.open();
         } catch (IOException | UnsupportedOperationException e) {
             LOG.atDebug().setCause(e).log("cannot open a penalty box");
             return;
