@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  */
 public record DnsConfig(ListenAddress listen, String zone, Duration answerTtl, Duration frontTtl, Duration negativeTtl,
                         Duration holdBudget, NotReady notReady, String nsAddress, int maxUdpPayload,
-                        Vmstate vmstate, Wake wake, Rrl rrl, Tcp tcp) {
+                        Vmstate vmstate, Wake wake, Rrl rrl, Tcp tcp, Udp udp) {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?|_[a-z0-9-]+");
 
@@ -23,7 +23,7 @@ public record DnsConfig(ListenAddress listen, String zone, Duration answerTtl, D
             NotReady.FRONT_ADDRESS, "", 1232,
             new Vmstate(65280, List.of("127.0.0.0/8", "::1/128"), List.of()),
             new Wake(List.of("0.0.0.0/0", "::/0"), new Rate(2, 10), new Rate(5, 20)),
-            new Rrl(0, 0, 2), new Tcp(Duration.ofSeconds(10), 16));
+            new Rrl(0, 0, 2), new Tcp(Duration.ofSeconds(10), 16), new Udp(new Rate(5_000, 500), 256, Duration.ofSeconds(10), 0));
 
     public DnsConfig {
         Objects.requireNonNull(listen, "listen");
@@ -44,6 +44,7 @@ public record DnsConfig(ListenAddress listen, String zone, Duration answerTtl, D
         Objects.requireNonNull(wake, "wake");
         Objects.requireNonNull(rrl, "rrl");
         Objects.requireNonNull(tcp, "tcp");
+        Objects.requireNonNull(udp, "udp");
     }
 
     /** The answer when a wake outlasts the hold budget. */
@@ -121,6 +122,21 @@ public record DnsConfig(ListenAddress listen, String zone, Duration answerTtl, D
             positive("idle-timeout", idleTimeout);
             if (connectionsPerClient < 1) {
                 throw new IllegalArgumentException("connections-per-client " + connectionsPerClient + " must be at least 1");
+            }
+        }
+    }
+
+    /** DNS over UDP: flood defences applied before parsing, and how many receive loops share the port. */
+    public record Udp(Rate perSource, int penaltyBoxes, Duration penaltyDuration, int receiveLoops) {
+        public Udp {
+            Objects.requireNonNull(perSource, "per-source");
+            if (penaltyBoxes < 0 || penaltyBoxes > 65_536) {
+                throw new IllegalArgumentException("penalty-boxes " + penaltyBoxes + " is out of range; allowed 0-65536 (0: none)");
+            }
+            positive("penalty-duration", penaltyDuration);
+            if (receiveLoops < 0 || receiveLoops > 256) {
+                throw new IllegalArgumentException("receive-loops " + receiveLoops
+                        + " is out of range; allowed 0-256 (0: one per core)");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.dormouse.dns;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -22,6 +23,7 @@ final class DnsMetrics {
     private final Timer hold;
     private final Counter responseLimited;
     private final Counter wakeLimited;
+    private final Counter sourceLimited;
 
     DnsMetrics(MeterRegistry registry, int vmstateType) {
         this.registry = registry;
@@ -36,6 +38,7 @@ final class DnsMetrics {
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
         this.responseLimited = limited("response");
         this.wakeLimited = limited("wake");
+        this.sourceLimited = limited("source");
     }
 
     private Counter limited(String kind) {
@@ -87,5 +90,16 @@ final class DnsMetrics {
 
     void wakeLimited() {
         wakeLimited.increment();
+    }
+
+    /** The number of senders in penalty boxes, read when the registry is scraped. */
+    void penaltyBoxes(PenaltyBox box) {
+        Gauge.builder("dormouse.dns.penalty.boxes", box, PenaltyBox::size)
+                .description("UDP senders (address and port) whose datagrams are dropped by the kernel for flooding")
+                .register(registry);
+    }
+
+    void sourceLimited() {
+        sourceLimited.increment();
     }
 }

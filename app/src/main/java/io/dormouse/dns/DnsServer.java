@@ -40,11 +40,10 @@ public final class DnsServer implements AutoCloseable {
         DnsMetrics metrics = new DnsMetrics(registry, settings.vmstateType());
         PacketHandler handler = Assembly.handler(settings, names, waker, metrics, clock, cookieSecret);
         ExecutorService virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-        int loops = Math.max(1, Runtime.getRuntime().availableProcessors());
         for (int attempt = 1; ; attempt++) {
             UdpTransport udp = null;
             try {
-                udp = new UdpTransport(settings.listen(), handler, virtualThreads, loops);
+                udp = new UdpTransport(settings, handler, metrics, virtualThreads, clock);
                 InetSocketAddress tcpAddress = new InetSocketAddress(settings.listen().getAddress(), udp.port());
                 return new DnsServer(virtualThreads, udp, new TcpTransport(tcpAddress, handler, virtualThreads, settings));
             } catch (BindException e) {

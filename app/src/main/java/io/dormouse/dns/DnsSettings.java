@@ -33,12 +33,13 @@ import java.util.Objects;
  * @param maxUdpPayload largest UDP answer we send to EDNS clients (RFC 6891 negotiation)
  * @param tcpIdleTimeout a TCP connection with no query in flight closes after this (RFC 7766)
  * @param tcpConnectionsPerClient open TCP connections allowed per client address
+ * @param udp           flood defences and receive loops of the UDP transport
  */
 public record DnsSettings(String zone, InetSocketAddress listen, Duration answerTtl, Duration frontTtl,
                           Duration negativeTtl, Duration holdBudget, NotReady notReady, Inet4Address nsAddress,
                           int vmstateType, List<Cidr> vmstateAcl, List<TsigKey> tsigKeys, List<Cidr> wakeAcl,
                           Rate wakesPerVm, Rate wakesPerClient, Rate responseRate, int slip, int maxUdpPayload,
-                          Duration tcpIdleTimeout, int tcpConnectionsPerClient) {
+                          Duration tcpIdleTimeout, int tcpConnectionsPerClient, Udp udp) {
 
     /** The answer when a wake outlasts the hold budget. */
     public enum NotReady {
@@ -61,6 +62,30 @@ public record DnsSettings(String zone, InetSocketAddress listen, Duration answer
 
         boolean off() {
             return perSecond == 0;
+        }
+    }
+
+    /**
+     * The UDP transport's flood defences, applied before a query is parsed.
+     *
+     * @param perSource       queries admitted per source address (IPv6: /64); rate 0 turns it off
+     * @param penaltyBoxes    senders (address and port) over their limit that may be boxed at a time; 0: none
+     * @param penaltyDuration how long a sender stays boxed
+     * @param receiveLoops    receive loops, each with its own socket on the port; 0 means one per core
+     */
+    public record Udp(Rate perSource, int penaltyBoxes, Duration penaltyDuration, int receiveLoops) {
+        public static final Udp DEFAULTS = new Udp(new Rate(5_000, 500), 256, Duration.ofSeconds(10), 0);
+
+        public Udp {
+            Objects.requireNonNull(perSource, "perSource");
+            if (penaltyBoxes < 0 || penaltyBoxes > 65_536) {
+                throw new IllegalArgumentException("penaltyBoxes " + penaltyBoxes + " is out of range; allowed 0-65536");
+            }
+            positive("penaltyDuration", penaltyDuration);
+            if (receiveLoops < 0 || receiveLoops > 256) {
+                throw new IllegalArgumentException("receiveLoops " + receiveLoops
+                        + " is out of range; allowed 0-256 (0: one per core)");
+            }
         }
     }
 
@@ -95,6 +120,7 @@ public record DnsSettings(String zone, InetSocketAddress listen, Duration answer
         if (tcpConnectionsPerClient < 1) {
             throw new IllegalArgumentException("tcpConnectionsPerClient " + tcpConnectionsPerClient + " must be >= 1");
         }
+        Objects.requireNonNull(udp, "udp");
     }
 
     private static void positive(String field, Duration value) {
@@ -118,7 +144,9 @@ public record DnsSettings(String zone, InetSocketAddress listen, Duration answer
                 config.wake().acl().stream().map(Cidr::parse).toList(),
                 rate(config.wake().perVm()), rate(config.wake().perClient()),
                 config.rrl().rate() == 0 ? Rate.OFF : new Rate(config.rrl().rate(), config.rrl().burst()),
-                config.rrl().slip(), config.maxUdpPayload(), config.tcp().idleTimeout(), config.tcp().connectionsPerClient());
+                config.rrl().slip(), config.maxUdpPayload(), config.tcp().idleTimeout(), config.tcp().connectionsPerClient(),
+                new Udp(rate(config.udp().perSource()), config.udp().penaltyBoxes(), config.udp().penaltyDuration(),
+                        config.udp().receiveLoops()));
     }
 
     private static Rate rate(DnsConfig.Rate rate) {
@@ -130,7 +158,8 @@ public record DnsSettings(String zone, InetSocketAddress listen, Duration answer
                 Duration.ofMillis(1500), NotReady.FRONT_ADDRESS, nsAddressFor(listen), 65280,
                 List.of(Cidr.parse("127.0.0.0/8"), Cidr.parse("::1/128")), List.of(),
                 List.of(Cidr.parse("0.0.0.0/0"), Cidr.parse("::/0")),
-                new Rate(2, 10), new Rate(5, 20), Rate.OFF, 2, 1232, Duration.ofSeconds(10), 16);
+                new Rate(2, 10), new Rate(5, 20), Rate.OFF, 2, 1232, Duration.ofSeconds(10), 16,
+                Udp.DEFAULTS);
     }
 
     private static Inet4Address nsAddressFor(InetSocketAddress listen) {
@@ -148,36 +177,42 @@ public record DnsSettings(String zone, InetSocketAddress listen, Duration answer
     public DnsSettings withListen(InetSocketAddress v) {
         return new DnsSettings(zone, v, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
                 vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
-                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient, udp);
     }
 
     public DnsSettings withHold(Duration budget, NotReady whenLate) {
         return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, budget, whenLate, nsAddress,
                 vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
-                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient, udp);
     }
 
     public DnsSettings withVmstate(int type, List<Cidr> acl, List<TsigKey> keys) {
         return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
                 type, acl, keys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
-                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient, udp);
     }
 
     public DnsSettings withWakePolicy(List<Cidr> acl, Rate perVm, Rate perClient) {
         return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
                 vmstateType, vmstateAcl, tsigKeys, acl, perVm, perClient, responseRate, slip,
-                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient, udp);
     }
 
     public DnsSettings withResponseRate(Rate rate, int slipEvery) {
         return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
                 vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, rate, slipEvery,
-                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient);
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient, udp);
+    }
+
+    public DnsSettings withUdp(Udp defences) {
+        return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
+                vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
+                maxUdpPayload, tcpIdleTimeout, tcpConnectionsPerClient, defences);
     }
 
     public DnsSettings withTcp(Duration idleTimeout, int connectionsPerClient) {
         return new DnsSettings(zone, listen, answerTtl, frontTtl, negativeTtl, holdBudget, notReady, nsAddress,
                 vmstateType, vmstateAcl, tsigKeys, wakeAcl, wakesPerVm, wakesPerClient, responseRate, slip,
-                maxUdpPayload, idleTimeout, connectionsPerClient);
+                maxUdpPayload, idleTimeout, connectionsPerClient, udp);
     }
 }

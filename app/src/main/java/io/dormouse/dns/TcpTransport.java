@@ -1,9 +1,6 @@
 package io.dormouse.dns;
 
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,6 +27,8 @@ final class TcpTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TcpTransport.class);
     /** After the client stops sending, how long outstanding answers may still take. */
     private static final long DRAIN_MILLIS = 5_000;
+    /** Queries a connection answers before it lets other connections run, when it never has to wait for input. */
+    private static final int YIELD_EVERY = 64;
 
     private final ServerSocket server;
     private final PacketHandler handler;
@@ -98,55 +97,83 @@ final class TcpTransport implements AutoCloseable {
         try {
             socket.setTcpNoDelay(true);
             socket.setSoTimeout((int) settings.tcpIdleTimeout().toMillis());
-            DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 16384));
+            InputStream in = socket.getInputStream();
             Replies replies = new Replies(new BufferedOutputStream(socket.getOutputStream(), 16384));
+            // Received bytes between start and end; room for one largest frame after compacting.
+            byte[] received = new byte[2 + 65535 + 16384];
+            int start = 0;
+            int end = 0;
+            int answered = 0;
             byte[] query = new byte[65535];
             byte[] answer = new byte[1024]; // the hot path answers at most 512 + 16 bytes
             while (true) {
-                if (in.available() == 0) {
-                    replies.flush(); // answers to pipelined queries go out together, once the input is drained
-                }
-                int length;
-                try {
-                    length = in.readUnsignedShort();
-                } catch (SocketTimeoutException e) {
-                    if (inFlight.get() > 0) {
-                        continue; // idle means nothing in flight (RFC 7766 §6.2.3)
+                int length = end - start >= 2 ? ((received[start] & 0xFF) << 8) | (received[start + 1] & 0xFF) : -1;
+                if (length < 0 || end - start < 2 + length) {
+                    // No whole query left: answers to the pipelined ones go out together, then wait for more.
+                    replies.flush();
+                    if (answered >= YIELD_EVERY) {
+                        // A virtual thread runs until it blocks, and a busy pipelined connection may never block:
+                        // let the other connections on this carrier have their turn.
+                        answered = 0;
+                        Thread.yield();
                     }
-                    return;
-                } catch (EOFException e) {
-                    break;
-                }
-                in.readFully(query, 0, length);
-                int n = handler.answerNow(query, length, answer, socket.getInetAddress(), Query.Transport.TCP);
-                if (n > 0) {
-                    replies.write(answer, n, false);
+                    if (start > 0) {
+                        System.arraycopy(received, start, received, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    int n;
+                    try {
+                        n = in.read(received, end, received.length - end);
+                    } catch (SocketTimeoutException e) {
+                        if (inFlight.get() > 0) {
+                            continue; // idle means nothing in flight (RFC 7766 §6.2.3)
+                        }
+                        return;
+                    }
+                    if (n < 0) {
+                        break;
+                    }
+                    end += n;
                     continue;
                 }
-                byte[] packet = Arrays.copyOf(query, length);
-                switch (handler.handle(packet, socket.getInetAddress(), socket.getPort(), Query.Transport.TCP)) {
-                    case PacketHandler.Outcome.Drop d -> { }
-                    case PacketHandler.Outcome.Send s -> replies.write(s.packet(), s.packet().length, false);
-                    case PacketHandler.Outcome.Later later -> {
-                        inFlight.incrementAndGet();
-                        later.packet().whenCompleteAsync((p, e) -> {
-                            try {
-                                if (p != null) {
-                                    replies.write(p, p.length, true);
-                                }
-                            } catch (IOException ignored) {
-                                // the client went away; nothing to answer
-                            } finally {
-                                inFlight.decrementAndGet();
-                            }
-                        }, virtualThreads);
-                    }
-                }
+                System.arraycopy(received, start + 2, query, 0, length);
+                start += 2 + length;
+                answered++;
+                answer(query, length, answer, socket, replies, inFlight);
             }
             replies.flush();
             drain(inFlight);
         } catch (IOException e) {
             LOG.atDebug().setCause(e).log("TCP connection ended");
+        }
+    }
+
+    private void answer(byte[] query, int length, byte[] answer, Socket socket, Replies replies, AtomicInteger inFlight)
+            throws IOException {
+        int n = handler.answerNow(query, length, answer, socket.getInetAddress(), Query.Transport.TCP);
+        if (n > 0) {
+            replies.write(answer, n, false);
+            return;
+        }
+        byte[] packet = Arrays.copyOf(query, length);
+        switch (handler.handle(packet, socket.getInetAddress(), socket.getPort(), Query.Transport.TCP)) {
+            case PacketHandler.Outcome.Drop d -> { }
+            case PacketHandler.Outcome.Send s -> replies.write(s.packet(), s.packet().length, false);
+            case PacketHandler.Outcome.Later later -> {
+                inFlight.incrementAndGet();
+                later.packet().whenCompleteAsync((p, e) -> {
+                    try {
+                        if (p != null) {
+                            replies.write(p, p.length, true);
+                        }
+                    } catch (IOException ignored) {
+                        // the client went away; nothing to answer
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                }, virtualThreads);
+            }
         }
     }
 

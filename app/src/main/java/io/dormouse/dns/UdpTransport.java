@@ -6,6 +6,7 @@ import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * DNS over UDP: one receive loop per core, each on its own datagram channel bound to the same port
- * with SO_REUSEPORT (the kernel spreads clients over them; no lock shared between loops). An answer
+ * with SO_REUSEPORT (the kernel spreads clients over them; no lock shared between loops). Each datagram
+ * passes the source limit before it is parsed; a flooding sender goes to a {@link PenaltyBox}. An answer
  * that needs no wait is sent inline from the loop; a held answer from a virtual thread when it completes.
  */
 final class UdpTransport implements AutoCloseable {
@@ -24,15 +26,22 @@ final class UdpTransport implements AutoCloseable {
 
     private final List<DatagramChannel> channels = new ArrayList<>();
     private final PacketHandler handler;
+    private final SourceLimit admission;
+    private final DnsMetrics metrics;
+    private final PenaltyBox box;
     private final ExecutorService virtualThreads;
     private final List<Thread> loops = new ArrayList<>();
 
-    UdpTransport(InetSocketAddress listen, PacketHandler handler, ExecutorService virtualThreads, int loopCount)
-            throws IOException {
+    UdpTransport(DnsSettings settings, PacketHandler handler, DnsMetrics metrics, ExecutorService virtualThreads,
+                 InstantSource clock) throws IOException {
         this.handler = handler;
+        this.admission = new SourceLimit(settings.udp().perSource(), clock);
+        this.metrics = metrics;
         this.virtualThreads = virtualThreads;
-        boolean reusePort = loopCount > 1 && reusePortSupported();
-        InetSocketAddress address = listen;
+        int loopCount = settings.udp().receiveLoops() > 0 ? settings.udp().receiveLoops()
+                : Math.max(1, Runtime.getRuntime().availableProcessors());
+        boolean reusePort = reusePortSupported();
+        InetSocketAddress address = settings.listen();
         try {
             for (int i = 0; i < (reusePort ? loopCount : 1); i++) {
                 DatagramChannel channel = DatagramChannel.open();
@@ -50,6 +59,10 @@ final class UdpTransport implements AutoCloseable {
             close();
             throw e;
         }
+        // A box needs the port shared (SO_REUSEPORT); without it an over-limit sender is only dropped.
+        int boxes = reusePort ? settings.udp().penaltyBoxes() : 0;
+        this.box = new PenaltyBox(address, boxes, settings.udp().penaltyDuration(), virtualThreads);
+        metrics.penaltyBoxes(box);
         for (int i = 0; i < loopCount; i++) {
             DatagramChannel channel = channels.get(i % channels.size());
             loops.add(Thread.ofPlatform().daemon().name("dns-udp-" + i).start(() -> receive(channel)));
@@ -83,6 +96,18 @@ final class UdpTransport implements AutoCloseable {
                 LOG.atDebug().setCause(e).log("UDP receive failed");
                 continue;
             }
+            switch (admission.admit(from.getAddress())) {
+                case ADMIT -> { }
+                case REFUSE -> {
+                    metrics.sourceLimited();
+                    continue;
+                }
+                case FLOOD -> {
+                    metrics.sourceLimited();
+                    box.box(from);
+                    continue;
+                }
+            }
             int len = inBuffer.position();
             int n = handler.answerNow(in, len, out, from.getAddress(), Query.Transport.UDP);
             if (n > 0) {
@@ -115,6 +140,9 @@ final class UdpTransport implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (box != null) {
+            box.close();
+        }
         for (DatagramChannel channel : channels) {
             channel.close();
         }

@@ -64,10 +64,12 @@ class TcpTransportTest {
     @Test
     void idleConnectionIsClosedAfterTheTimeout() throws IOException {
         try (Socket s = connect()) {
-            assertThat(ask(s)).isZero();
+            // Timed from the query: the server's idle clock starts after it read the query, so the close cannot
+            // come sooner however late this thread gets to run on a busy machine.
             long start = System.nanoTime();
+            assertThat(ask(s)).isZero();
             assertThat(closedByServer(s)).isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(200), Duration.ofSeconds(3));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(250), Duration.ofSeconds(3));
         }
     }
 
