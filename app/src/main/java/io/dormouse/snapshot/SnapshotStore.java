@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -37,12 +41,14 @@ public final class SnapshotStore {
         // keys and nonces need a cryptographic generator, not the seeded one used elsewhere
         SecureRandom random = new SecureRandom();
         StoreKey key = StoreMarker.open(blobs, settings, random);
-        ChunkCodec codec = new ChunkCodec(key, settings.encryption(), random);
+        ChunkCodec codec = new ChunkCodec(key, settings.encryption(), random, settings.compressionLevel());
         ChunkIndex index = ChunkIndex.open(settings.indexFile(), blobs, key.id());
+        int parallelism = Runtime.getRuntime().availableProcessors();
         this.blobs = blobs;
         this.keyId = key.id();
         this.manifests = new Manifests(blobs, new ManifestCodec(key));
-        this.committer = new Committer(blobs, index, codec, manifests, settings, key.id(), clock);
+        this.committer = new Committer(blobs, index, codec, manifests, settings, key.id(), clock, workers(parallelism),
+                parallelism);
         this.restorer = new Restorer(blobs, index, codec);
         this.collector = new Collector(blobs, index, manifests, settings, key.id(), clock);
     }
@@ -159,6 +165,28 @@ public final class SnapshotStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Threads that hash, compress and seal blocks, one per core. Platform threads, since the work is
+     * CPU-bound and each keeps its own MAC, cipher and zstd context; they end when idle, so a store
+     * needs no closing.
+     */
+    private static ExecutorService workers(int parallelism) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("snapshot-worker-", 0).factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The verified manifest of a version, for tests. */
+    Manifest manifest(long vm, long version) {
+        return manifests.read(vm, version);
+    }
+
+    /** Bytes the last commit took from the parent's local copy without hashing them. */
+    long lastCompared() {
+        return committer.lastCompared();
     }
 
     private static <T> T guard(String action, Supplier<T> work) {
