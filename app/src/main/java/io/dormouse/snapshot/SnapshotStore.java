@@ -112,11 +112,15 @@ public final class SnapshotStore {
         return materialize(vm, version, targetDir, Progress.NONE);
     }
 
-    /** Reads and checks every chunk of the version without writing anything. */
-    public Verification verify(long vm, long version) {
+    /** Reads and checks every chunk of the version without writing anything; progress in bytes of the version. */
+    public Verification verify(long vm, long version, Progress progress) {
         checkVm(vm);
         return shared("verifying VM " + vm + " version " + version, () ->
-                restorer.verify(manifests.read(vm, version), Progress.NONE));
+                restorer.verify(manifests.read(vm, version), progress));
+    }
+
+    public Verification verify(long vm, long version) {
+        return verify(vm, version, Progress.NONE);
     }
 
     /** The VM's versions, oldest first. */
@@ -137,12 +141,17 @@ public final class SnapshotStore {
      * repacks mostly dead ones, sparing every pack younger than {@code grace}.
      */
     public GcReport gc(Retention retention, Duration grace) {
+        return gc(retention, grace, Progress.NONE);
+    }
+
+    /** As {@link #gc(Retention, Duration)}, reporting packs examined and repacked of the packs to handle. */
+    public GcReport gc(Retention retention, Duration grace, Progress progress) {
         if (grace == null || grace.isNegative()) {
             throw new IllegalArgumentException("grace must be zero or more, got " + grace);
         }
         gcLock.writeLock().lock();
         try {
-            return guard("collecting garbage", () -> collector.collect(retention, grace));
+            return guard("collecting garbage", () -> collector.collect(retention, grace, progress));
         } finally {
             gcLock.writeLock().unlock();
         }
