@@ -56,6 +56,14 @@ final class Blocks {
         this.buffers = ThreadLocal.withInitial(() -> new byte[blockSize]);
     }
 
+    /**
+     * {@code id} is in a durable pack, where the index finds it: its claim is dropped, so that the
+     * claims stay as few as the chunks of the packs not yet written.
+     */
+    void durable(ChunkId id) {
+        sealed.remove(id);
+    }
+
     /** True when {@code length} bytes at {@code offset} are all zero (vectorized compare). */
     static boolean isZero(MemorySegment image, long offset, int length) {
         for (int done = 0; done < length; done += ZERO_SPAN) {

@@ -46,10 +46,15 @@ final class ChunkUploader {
         this.index = index;
         this.codec = codec;
         this.blocks = new Blocks(workers, parallelism, codec, index, settings.blockSize());
-        this.packs = new PackWriter(blobs, settings.packSize(), keyId, w -> index.add(w.packId(), w.entries()),
-                PARALLEL_UPLOADS);
+        this.packs = new PackWriter(blobs, settings.packSize(), keyId, this::durable, PARALLEL_UPLOADS);
         this.pageChunks = new FixedChunker(settings.blockSize());
         this.zeros = new byte[Math.max(settings.blockSize(), STREAM_CHUNKS.maxSize())];
+    }
+
+    /** A pack is durable: the index knows its chunks, so the workers need not remember them any more. */
+    private void durable(PackWriter.Written pack) {
+        index.add(pack.packId(), pack.entries());
+        pack.entries().forEach(e -> blocks.durable(e.id()));
     }
 
     Chunker chunker(SavedState.Layout layout) {
