@@ -84,6 +84,11 @@ final class Committer {
         return Version.of(manifest);
     }
 
+    /** The version is gone: its local copy is no parent of anything any more. */
+    void forget(long vm, long version) {
+        copies.forget(vm, version);
+    }
+
     /** Bytes the last commit found equal to its parent's local copy (for tests and logs). */
     long lastCompared() {
         return lastCompared;

@@ -24,6 +24,11 @@ final class LocalCopies {
         copies.remove(vm);
     }
 
+    /** A deleted version's number may come back for another version: its copy must not outlive it. */
+    void forget(long vm, long version) {
+        copies.computeIfPresent(vm, (v, copy) -> copy.version == version ? null : copy);
+    }
+
     boolean has(long vm, long version) {
         Copy copy = copies.get(vm);
         return copy != null && copy.version == version;

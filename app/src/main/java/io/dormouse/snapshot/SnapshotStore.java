@@ -133,7 +133,10 @@ public final class SnapshotStore {
     /** Forgets a version; its chunks go at the next garbage collection unless another version uses them. */
     public boolean delete(long vm, long version) {
         checkVm(vm);
-        return withVm(vm, "deleting VM " + vm + " version " + version, () -> manifests.delete(vm, version));
+        return withVm(vm, "deleting VM " + vm + " version " + version, () -> {
+            committer.forget(vm, version);
+            return manifests.delete(vm, version);
+        });
     }
 
     /**
@@ -151,7 +154,11 @@ public final class SnapshotStore {
         }
         gcLock.writeLock().lock();
         try {
-            return guard("collecting garbage", () -> collector.collect(retention, grace, progress));
+            return guard("collecting garbage", () -> {
+                GcReport report = collector.collect(retention, grace, progress);
+                report.deletedVersions().forEach(v -> committer.forget(v.vm(), v.number()));
+                return report;
+            });
         } finally {
             gcLock.writeLock().unlock();
         }

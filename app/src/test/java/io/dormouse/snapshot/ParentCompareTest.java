@@ -127,6 +127,24 @@ class ParentCompareTest {
     }
 
     @Test
+    void aDeletedVersionsNumberComingBackDoesNotBringItsCopyBack() throws Exception {
+        SavedState v1 = sample("v1", 1);
+        store.commit(7, v1, OptionalLong.empty());
+        SavedState v2 = sample("v2", 2);
+        store.commit(7, v2, OptionalLong.of(1));
+        store.delete(7, 2);
+        // version 2 again, committed from files that are then changed: no copy of it may stay known
+        SavedState again = copy(v1, "again");
+        store.commit(7, again, OptionalLong.of(1));
+        SavedState v3 = copy(v2, "v3");
+
+        store.commit(7, v3, OptionalLong.of(2));
+
+        assertThat(store.manifest(7, 2).parts()).isEqualTo(store.manifest(7, 1).parts());
+        assertSameFiles(store.materialize(7, 3, dir.resolve("back")), v3);
+    }
+
+    @Test
     void aFileThatDiffersFromItsManifestFailsTheSpotCheck() throws Exception {
         SavedState v1 = sample("v1", 1);
         store.commit(7, v1, OptionalLong.empty());
