@@ -11,9 +11,11 @@ import io.dormouse.state.StateStore;
 import io.dormouse.state.VmRecord;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Integrity and housekeeping of the snapshot store: verify a VM's versions (every chunk read and
@@ -25,6 +27,7 @@ public final class SnapshotRoutes implements HttpService {
     private final SnapshotStore store;
     private final Retention retention;
     private final Duration grace;
+    private final OperationProgress progress = new OperationProgress();
 
     public SnapshotRoutes(StateStore state, SnapshotStore store, Retention retention, Duration grace) {
         this.state = state;
@@ -33,15 +36,28 @@ public final class SnapshotRoutes implements HttpService {
         this.grace = grace;
     }
 
+    /**
+     * Verify and gc take an optional {@code ?progress=TOKEN}; while they run,
+     * {@code GET /snapshots/progress/TOKEN} tells how far they are (404 once they ended).
+     */
     @Override
     public void routing(HttpRules rules) {
         rules.post("/vms/{name}/snapshots/verify", (req, res) -> {
             VmRecord vm = Requests.vm(state, req);
-            Json.send(res, verify(vm, versions(vm)));
+            Json.send(res, verify(vm, versions(vm), token(req)));
         }).post("/vms/{name}/snapshots/{version}/verify", (req, res) -> {
             VmRecord vm = Requests.vm(state, req);
-            Json.send(res, verify(vm, List.of(version(req.path().pathParameters().get("version")))));
-        }).post("/snapshots/gc", (req, res) -> Json.send(res, gc()));
+            Json.send(res, verify(vm, List.of(version(req.path().pathParameters().get("version"))), token(req)));
+        }).post("/snapshots/gc", (req, res) -> Json.send(res, gc(token(req))))
+                .get("/snapshots/progress/{token}", (req, res) -> {
+                    String token = OperationProgress.token(req.path().pathParameters().get("token"));
+                    Json.send(res, progress.find(token).orElseThrow(() ->
+                            ApiException.notFound("no operation under way with progress token " + token)));
+                });
+    }
+
+    private static Optional<String> token(ServerRequest req) {
+        return Requests.query(req, "progress").map(OperationProgress::token);
     }
 
     /** One version's verdict: a damaged chunk is named with its pack and offset in {@code error}. */
@@ -64,14 +80,24 @@ public final class SnapshotRoutes implements HttpService {
         return store.versions(vm.id()).stream().map(Version::number).toList();
     }
 
-    private List<VerifyView> verify(VmRecord vm, List<Long> versions) {
+    private List<VerifyView> verify(VmRecord vm, List<Long> versions, Optional<String> token) {
         if (versions.isEmpty()) {
             throw ApiException.notFound("VM " + vm.name() + " has no snapshot versions");
         }
+        try {
+            return verifyAll(vm, versions, token);
+        } finally {
+            progress.end(token);
+        }
+    }
+
+    private List<VerifyView> verifyAll(VmRecord vm, List<Long> versions, Optional<String> token) {
         List<VerifyView> views = new ArrayList<>();
+        int i = 0;
         for (long version : versions) {
+            String what = "verify " + vm.name() + " version " + version + " (" + ++i + " of " + versions.size() + ")";
             try {
-                Verification v = store.verify(vm.id(), version);
+                Verification v = store.verify(vm.id(), version, progress.track(token, what, "bytes"));
                 views.add(new VerifyView(vm.name(), version, true, v.chunks(), v.bytes(), v.holeBytes(), null));
             } catch (SnapshotException e) {
                 if (e.kind() != SnapshotException.Kind.CORRUPT && e.kind() != SnapshotException.Kind.NOT_FOUND) {
@@ -83,8 +109,13 @@ public final class SnapshotRoutes implements HttpService {
         return views;
     }
 
-    private GcView gc() {
-        GcReport report = store.gc(retention, grace);
+    private GcView gc(Optional<String> token) {
+        GcReport report;
+        try {
+            report = store.gc(retention, grace, progress.track(token, "gc", "packs"));
+        } finally {
+            progress.end(token);
+        }
         List<DeletedView> deleted = new ArrayList<>();
         for (Version v : report.deletedVersions()) {
             state.snapshotVersions().delete(v.vm(), v.number());

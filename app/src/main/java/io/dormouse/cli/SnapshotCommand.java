@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.PrintWriter;
+import java.security.SecureRandom;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,7 +53,7 @@ final class SnapshotCommand extends GroupCommand {
         @Override
         public void run() {
             ApiClient api = client.client(Cli.root(spec));
-            JsonNode results = version != null ? verify(api, version) : verifyEach(api);
+            JsonNode results = version != null ? verify(api, version, false) : verifyEach(api);
             PrintWriter out = spec.commandLine().getOut();
             if (client.json) {
                 Output.json(out, results);
@@ -77,15 +78,15 @@ final class SnapshotCommand extends GroupCommand {
             }
         }
 
-        private JsonNode verify(ApiClient api, long v) {
-            return api.post(VmCommand.path(name) + "/snapshots/" + v + "/verify", Map.of());
+        private JsonNode verify(ApiClient api, long v, boolean midLine) {
+            return withProgress(api, spec, VmCommand.path(name) + "/snapshots/" + v + "/verify", midLine);
         }
 
         /** One version at a time, each announced on standard error, so a long verification shows how far it is. */
         private JsonNode verifyEach(ApiClient api) {
             JsonNode recorded = api.get(VmCommand.path(name) + "/snapshots");
             if (recorded.isEmpty()) {
-                return api.post(VmCommand.path(name) + "/snapshots/verify", Map.of());
+                return withProgress(api, spec, VmCommand.path(name) + "/snapshots/verify", false);
             }
             ArrayNode all = JsonNodeFactory.instance.arrayNode();
             PrintWriter err = spec.commandLine().getErr();
@@ -95,13 +96,22 @@ final class SnapshotCommand extends GroupCommand {
                 long started = System.nanoTime();
                 err.printf("verifying %s version %d (%d of %d)...", name, v, ++i, recorded.size());
                 err.flush();
-                JsonNode result = verify(api, v);
+                JsonNode result = verify(api, v, true);
                 result.forEach(all::add);
                 err.printf(" %s in %d ms%n", result.path(0).path("ok").asBoolean() ? "intact" : "FAILED",
                         (System.nanoTime() - started) / 1_000_000);
                 err.flush();
             }
             return all;
+        }
+    }
+
+    /** POSTs to {@code path} while a {@link ProgressLine} on standard error shows how far the server is. */
+    static JsonNode withProgress(ApiClient api, CommandSpec spec, String path, boolean midLine) {
+        String token = ProgressLine.newToken(new SecureRandom());
+        try (ProgressLine line = new ProgressLine(ProgressLine.snapshots(api), token, spec.commandLine().getErr(),
+                ProgressLine.INTERVAL, midLine)) {
+            return api.post(path + "?progress=" + token, Map.of());
         }
     }
 
@@ -116,7 +126,7 @@ final class SnapshotCommand extends GroupCommand {
 
         @Override
         public void run() {
-            JsonNode report = client.client(Cli.root(spec)).post("/v1/snapshots/gc", Map.of());
+            JsonNode report = withProgress(client.client(Cli.root(spec)), spec, "/v1/snapshots/gc", false);
             PrintWriter out = spec.commandLine().getOut();
             if (client.json) {
                 Output.json(out, report);

@@ -3,6 +3,8 @@ package io.dormouse.snapshot;
 import com.github.luben.zstd.ZstdCompressCtx;
 import com.github.luben.zstd.ZstdDecompressCtx;
 import java.nio.ByteBuffer;
+import com.github.luben.zstd.Zstd;
+import java.security.DrbgParameters;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -26,30 +28,41 @@ final class ChunkCodec {
     private static final int HEADER = 5;
     private static final int NONCE = 12;
     private static final int TAG_BITS = 128;
-    private static final int ZSTD_LEVEL = 3;
+    private static final int TAG = TAG_BITS / 8;
 
     private final boolean encrypted;
     private final SecretKeySpec idKey;
     private final SecretKeySpec sealKey;
     private final SecureRandom random;
+    // one nonce generator per thread: a shared SecureRandom serializes every sealing thread on its lock
+    private final ThreadLocal<SecureRandom> nonces;
+    // a compression target per thread, so that sealing allocates only the record it returns
+    private final ThreadLocal<byte[]> scratch = ThreadLocal.withInitial(() -> new byte[0]);
     private final ThreadLocal<Mac> macs;
     private final ThreadLocal<MessageDigest> digests = ThreadLocal.withInitial(() -> newInstance(() ->
             MessageDigest.getInstance("SHA-256")));
     private final ThreadLocal<Cipher> ciphers = ThreadLocal.withInitial(() -> newInstance(() ->
             Cipher.getInstance("AES/GCM/NoPadding")));
     // a zstd context per thread: making one per chunk cost as much as compressing the chunk
-    private final ThreadLocal<ZstdCompressCtx> compressors = ThreadLocal.withInitial(() -> {
-        ZstdCompressCtx ctx = new ZstdCompressCtx();
-        ctx.setLevel(ZSTD_LEVEL);
-        return ctx;
-    });
+    private final ThreadLocal<ZstdCompressCtx> compressors;
     private final ThreadLocal<ZstdDecompressCtx> decompressors = ThreadLocal.withInitial(ZstdDecompressCtx::new);
 
     ChunkCodec(StoreKey key, boolean encrypted, SecureRandom random) {
+        this(key, encrypted, random, SnapshotSettings.DEFAULT_COMPRESSION_LEVEL);
+    }
+
+    /** @param level zstd compression level of new records (reading accepts any level) */
+    ChunkCodec(StoreKey key, boolean encrypted, SecureRandom random, int level) {
         this.encrypted = encrypted;
         this.idKey = key.derive("chunk-id", "HmacSHA256");
         this.sealKey = key.derive("chunk-encryption", "AES");
         this.random = random;
+        this.nonces = ThreadLocal.withInitial(this::nonceSource);
+        this.compressors = ThreadLocal.withInitial(() -> {
+            ZstdCompressCtx ctx = new ZstdCompressCtx();
+            ctx.setLevel(level);
+            return ctx;
+        });
         this.macs = ThreadLocal.withInitial(() -> newInstance(() -> {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(idKey);
@@ -65,36 +78,51 @@ final class ChunkCodec {
         if (encrypted) {
             Mac mac = macs.get();
             mac.update(data, offset, length);
-            return ChunkId.of(mac.doFinal());
+            return ChunkId.wrap(mac.doFinal());
         }
         MessageDigest digest = digests.get();
         digest.update(data, offset, length);
-        return ChunkId.of(digest.digest());
+        return ChunkId.wrap(digest.digest());
     }
 
     /** The stored record of a chunk whose id is {@code id}. */
     byte[] seal(ChunkId id, byte[] data, int offset, int length) {
-        byte[] payload = Arrays.copyOfRange(data, offset, offset + length);
+        int bound = (int) Zstd.compressBound(length);
+        byte[] compressed = scratch.get();
+        if (compressed.length < bound) {
+            compressed = new byte[bound];
+            scratch.set(compressed);
+        }
         int flags = 0;
-        byte[] compressed = compressors.get().compress(payload);
-        if (compressed.length < payload.length) {
+        byte[] payload = data;
+        int payloadOffset = offset;
+        int payloadLength = length;
+        int packed = compressors.get().compressByteArray(compressed, 0, bound, data, offset, length);
+        if (packed < length) {
             payload = compressed;
+            payloadOffset = 0;
+            payloadLength = packed;
             flags |= COMPRESSED;
         }
         if (!encrypted) {
-            return ByteBuffer.allocate(HEADER + payload.length).put(header(flags, length)).put(payload).array();
+            byte[] record = new byte[HEADER + payloadLength];
+            header(record, flags, length);
+            System.arraycopy(payload, payloadOffset, record, HEADER, payloadLength);
+            return record;
         }
         flags |= ENCRYPTED;
-        byte[] header = header(flags, length);
+        byte[] record = new byte[HEADER + NONCE + payloadLength + TAG];
+        header(record, flags, length);
         byte[] nonce = new byte[NONCE];
-        random.nextBytes(nonce);
+        nonces.get().nextBytes(nonce);
+        System.arraycopy(nonce, 0, record, HEADER, NONCE);
         try {
             Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(id.bytes());
-            cipher.updateAAD(header);
-            byte[] sealed = cipher.doFinal(payload);
-            return ByteBuffer.allocate(HEADER + NONCE + sealed.length).put(header).put(nonce).put(sealed).array();
+            cipher.updateAAD(id.view());
+            cipher.updateAAD(record, 0, HEADER);
+            cipher.doFinal(payload, payloadOffset, payloadLength, record, HEADER + NONCE);
+            return record;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal a chunk", e);
         }
@@ -125,7 +153,7 @@ final class ChunkCodec {
             try {
                 Cipher cipher = ciphers.get();
                 cipher.init(Cipher.DECRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, record, HEADER, NONCE));
-                cipher.updateAAD(id.bytes());
+                cipher.updateAAD(id.view());
                 cipher.updateAAD(record, 0, HEADER);
                 payload = cipher.doFinal(record, HEADER + NONCE, record.length - HEADER - NONCE);
             } catch (GeneralSecurityException e) {
@@ -151,8 +179,15 @@ final class ChunkCodec {
         return data;
     }
 
-    private static byte[] header(int flags, int rawLength) {
-        return ByteBuffer.allocate(HEADER).put((byte) flags).putInt(rawLength).array();
+    private static void header(byte[] record, int flags, int rawLength) {
+        ByteBuffer.wrap(record, 0, HEADER).put((byte) flags).putInt(rawLength);
+    }
+
+    private SecureRandom nonceSource() {
+        byte[] personalization = new byte[16];
+        random.nextBytes(personalization);
+        return newInstance(() -> SecureRandom.getInstance("DRBG",
+                DrbgParameters.instantiation(256, DrbgParameters.Capability.NONE, personalization)));
     }
 
     private static SnapshotException corrupt(ChunkId id, String where, String why) {

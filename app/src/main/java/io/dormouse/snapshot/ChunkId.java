@@ -24,6 +24,14 @@ final class ChunkId {
         return new ChunkId(bytes.clone());
     }
 
+    /** Takes {@code bytes} as they are: for fresh digests nobody else holds. */
+    static ChunkId wrap(byte[] bytes) {
+        if (bytes.length != BYTES) {
+            throw new IllegalArgumentException("a chunk id has " + BYTES + " bytes, got " + bytes.length);
+        }
+        return new ChunkId(bytes);
+    }
+
     static ChunkId ofHex(String hex) {
         if (hex == null || hex.length() != 2 * BYTES) {
             throw new IllegalArgumentException("a chunk id is " + 2 * BYTES + " hex digits, got " + hex);
@@ -33,6 +41,11 @@ final class ChunkId {
 
     byte[] bytes() {
         return bytes.clone();
+    }
+
+    /** The id's bytes without a copy, for reading only (associated data of a record). */
+    byte[] view() {
+        return bytes;
     }
 
     String hex() {

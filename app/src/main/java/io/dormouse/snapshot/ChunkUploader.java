@@ -3,6 +3,9 @@ package io.dormouse.snapshot;
 import io.dormouse.blob.BlobStore;
 import io.dormouse.hypervisor.SavedState;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -11,12 +14,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.function.LongConsumer;
 
 /**
  * Cuts files into chunks and stores the chunks the store does not hold yet, in packs; all-zero
- * chunks become holes. One uploader serves one commit or pre-copy; it spreads the hashing, compression
- * and encryption of each batch of chunks over the common fork-join pool.
+ * chunks become holes. One uploader serves one commit or pre-copy; page-aligned parts go through
+ * {@link Blocks} on the store's worker threads, stream parts (small) through the common fork-join pool.
  */
 final class ChunkUploader {
 
@@ -31,17 +35,26 @@ final class ChunkUploader {
     private final ChunkCodec codec;
     private final PackWriter packs;
     private final FixedChunker pageChunks;
+    private final Blocks blocks;
     private final byte[] zeros;
     private long newBytes;
     private long storedBytes;
+    private long comparedBytes;
 
-    ChunkUploader(BlobStore blobs, ChunkIndex index, ChunkCodec codec, SnapshotSettings settings, String keyId) {
+    ChunkUploader(BlobStore blobs, ChunkIndex index, ChunkCodec codec, SnapshotSettings settings, String keyId,
+                  ExecutorService workers, int parallelism) {
         this.index = index;
         this.codec = codec;
-        this.packs = new PackWriter(blobs, settings.packSize(), keyId, w -> index.add(w.packId(), w.entries()),
-                PARALLEL_UPLOADS);
+        this.blocks = new Blocks(workers, parallelism, codec, index, settings.blockSize());
+        this.packs = new PackWriter(blobs, settings.packSize(), keyId, this::durable, PARALLEL_UPLOADS);
         this.pageChunks = new FixedChunker(settings.blockSize());
         this.zeros = new byte[Math.max(settings.blockSize(), STREAM_CHUNKS.maxSize())];
+    }
+
+    /** A pack is durable: the index knows its chunks, so the workers need not remember them any more. */
+    private void durable(PackWriter.Written pack) {
+        index.add(pack.packId(), pack.entries());
+        pack.entries().forEach(e -> blocks.durable(e.id()));
     }
 
     Chunker chunker(SavedState.Layout layout) {
@@ -49,6 +62,52 @@ final class ChunkUploader {
             case PAGE_ALIGNED -> pageChunks;
             case STREAM -> STREAM_CHUNKS;
         };
+    }
+
+    /**
+     * Stores the new blocks of a page-aligned part; blocks equal to {@code parent}'s (when given)
+     * keep the parent's ids unhashed. Returns the extents that rebuild the part.
+     */
+    List<Manifest.Extent> uploadBlocks(Path file, long size, ParentBlocks parent, LongConsumer advanced)
+            throws IOException {
+        List<Manifest.Extent> extents = new ArrayList<>();
+        int blockSize = pageChunks.blockSize();
+        byte[] buffer = new byte[blockSize];
+        blocks.scan(file, size, parent, (batch, image) -> {
+            long bytes = 0;
+            for (int i = 0; i < batch.ids().length; i++) {
+                long offset = (long) (batch.first() + i) * blockSize;
+                int length = batch.lengths()[i];
+                ChunkId id = batch.ids()[i];
+                bytes += length;
+                if (batch.fromParent()[i]) {
+                    comparedBytes += length;
+                } else if (id != null && !index.contains(id) && !packs.holds(id)) {
+                    byte[] record = batch.records()[i];
+                    if (record == null) {
+                        // a later batch sealed this chunk first; the earliest place in the file stores it
+                        MemorySegment.copy(image, ValueLayout.JAVA_BYTE, offset, buffer, 0, length);
+                        record = codec.seal(id, buffer, 0, length);
+                    }
+                    newBytes += length;
+                    packs.add(id, record, record[0]);
+                }
+                extents.add(extent(offset, length, id, extents));
+            }
+            advanced.accept(bytes);
+        });
+        return extents;
+    }
+
+    /** The spot check of {@link ParentBlocks#spotCheck} on the parent's file; false when it cannot be read. */
+    boolean spotCheck(ParentBlocks parent, long size) {
+        try (Arena arena = Arena.ofConfined();
+             FileChannel in = FileChannel.open(parent.stamp().file(), StandardOpenOption.READ)) {
+            MemorySegment image = in.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return parent.spotCheck(image, pageChunks.blockSize(), size, codec);
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Stores the chunks of {@code size} bytes of {@code file}; returns the extents that rebuild it. */
@@ -70,12 +129,12 @@ final class ChunkUploader {
         return extents;
     }
 
-    /** Writes the last, partly filled pack. The chunks uploaded so far are durable when this returns. */
     /** After a failure: waits until no upload of this commit is under way any more. */
     void abandon() {
         packs.awaitUploads();
     }
 
+    /** Writes the last, partly filled pack. The chunks uploaded so far are durable when this returns. */
     void finish() {
         storedBytes = packs.finish().stream().mapToLong(PackWriter.Written::size).sum();
     }
@@ -86,6 +145,11 @@ final class ChunkUploader {
 
     long storedBytes() {
         return storedBytes;
+    }
+
+    /** Bytes found equal to the parent's local copy, neither hashed nor stored. */
+    long comparedBytes() {
+        return comparedBytes;
     }
 
     /** A chunk read from the file, with what the parallel steps found out about it. */
@@ -118,7 +182,7 @@ final class ChunkUploader {
                 newBytes += p.data.length;
                 packs.add(p.id, p.record, p.record[0]);
             }
-            extents.add(extent(p, extents));
+            extents.add(extent(p.offset, p.data.length, p.id, extents));
             advanced.accept(p.data.length);
         }
         batch.clear();
@@ -128,15 +192,15 @@ final class ChunkUploader {
         return Arrays.equals(data, 0, data.length, zeros, 0, data.length);
     }
 
-    private static Manifest.Extent extent(Piece p, List<Manifest.Extent> extents) {
-        if (p.id != null) {
-            return Manifest.Extent.chunk(p.offset, p.data.length, p.id);
+    private static Manifest.Extent extent(long offset, int length, ChunkId id, List<Manifest.Extent> extents) {
+        if (id != null) {
+            return Manifest.Extent.chunk(offset, length, id);
         }
         Manifest.Extent last = extents.isEmpty() ? null : extents.getLast();
-        if (last != null && last.zero() && last.offset() + last.length() == p.offset) {
+        if (last != null && last.zero() && last.offset() + last.length() == offset) {
             extents.removeLast();
-            return Manifest.Extent.hole(last.offset(), last.length() + p.data.length);
+            return Manifest.Extent.hole(last.offset(), last.length() + length);
         }
-        return Manifest.Extent.hole(p.offset, p.data.length);
+        return Manifest.Extent.hole(offset, length);
     }
 }

@@ -42,7 +42,8 @@ final class Collector {
         this.clock = clock;
     }
 
-    GcReport collect(Retention retention, Duration grace) {
+    /** Reports packs examined and repacked of the packs listed (the total grows by the packs to repack). */
+    GcReport collect(Retention retention, Duration grace, Progress progress) {
         Instant now = clock.instant();
         List<Version> deleted = new ArrayList<>();
         Set<ChunkId> live = new HashSet<>();
@@ -58,7 +59,7 @@ final class Collector {
                 }
             }
         }
-        return sweep(live, now.minus(grace), deleted);
+        return sweep(live, now.minus(grace), deleted, progress);
     }
 
     private static void mark(Manifest manifest, Set<ChunkId> live) {
@@ -71,12 +72,15 @@ final class Collector {
         }
     }
 
-    private GcReport sweep(Set<ChunkId> live, Instant cutoff, List<Version> deleted) {
+    private GcReport sweep(Set<ChunkId> live, Instant cutoff, List<Version> deleted, Progress progress) {
         Map<String, List<PackEntry>> survivors = new HashMap<>();
         List<BlobInfo> dead = new ArrayList<>();
         List<BlobInfo> mostlyDead = new ArrayList<>();
         Map<String, List<PackEntry>> mostlyDeadLive = new HashMap<>();
-        for (BlobInfo pack : PackFormat.list(blobs)) {
+        List<BlobInfo> packs = PackFormat.list(blobs);
+        int examined = 0;
+        for (BlobInfo pack : packs) {
+            progress.update(examined++, packs.size());
             String packId = PackFormat.packId(pack.key());
             PackFormat.Contents contents = PackFormat.read(blobs, pack.key());
             List<PackEntry> liveEntries = contents.entries().stream().filter(e -> live.contains(e.id())).toList();
@@ -92,7 +96,10 @@ final class Collector {
             }
         }
         PackWriter writer = new PackWriter(blobs, settings.packSize(), keyId, w -> index.add(w.packId(), w.entries()), 1);
+        int total = packs.size() + mostlyDead.size();
+        int done = packs.size();
         for (BlobInfo pack : mostlyDead) {
+            progress.update(done++, total);
             byte[] bytes = blobs.get(pack.key());
             for (PackEntry entry : mostlyDeadLive.get(pack.key())) {
                 // records are self-contained (the id, not the pack, is their associated data): copied as they are
@@ -117,6 +124,7 @@ final class Collector {
         if (!removed.isEmpty()) {
             index.remove(removed, survivors);
         }
+        progress.update(total, total);
         return new GcReport(deleted, dead.size(), mostlyDead.size(), repacked.size(), freed,
                 blobs.removeUnfinished(cutoff) + removeStrays(cutoff));
     }

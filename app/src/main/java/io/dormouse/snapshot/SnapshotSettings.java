@@ -10,12 +10,16 @@ import java.nio.file.Path;
  * @param encryption AES-256-GCM per chunk and keyed chunk ids; a store keeps the mode it was created with
  * @param keyFile    the store key (created with mode 0600 at first use); it also authenticates manifests
  * @param indexFile  local cache of which pack holds which chunk; null keeps it in memory only
+ * @param compressionLevel zstd level of new chunk records, 1 to 19 (reading accepts any level)
  */
-public record SnapshotSettings(int blockSize, int packSize, boolean encryption, Path keyFile, Path indexFile) {
+public record SnapshotSettings(int blockSize, int packSize, boolean encryption, Path keyFile, Path indexFile,
+                               int compressionLevel) {
 
     /** Chosen by measurement on a booted guest's RAM: see docs/benchmarks.md, "Snapshot chunking". */
     public static final int DEFAULT_BLOCK_SIZE = 16 << 10;
     public static final int DEFAULT_PACK_SIZE = 16 << 20;
+    /** Measured against level 1 and 3 on guest-like images: see docs/benchmarks.md, "Snapshot store". */
+    public static final int DEFAULT_COMPRESSION_LEVEL = 3;
 
     public SnapshotSettings {
         if (Integer.bitCount(blockSize) != 1 || blockSize < (4 << 10) || blockSize > (4 << 20)) {
@@ -28,6 +32,13 @@ public record SnapshotSettings(int blockSize, int packSize, boolean encryption, 
         if (keyFile == null) {
             throw new IllegalArgumentException("keyFile must be given: it holds the store key");
         }
+        if (compressionLevel < 1 || compressionLevel > 19) {
+            throw new IllegalArgumentException("compressionLevel must be a zstd level from 1 to 19, got " + compressionLevel);
+        }
+    }
+
+    public SnapshotSettings(int blockSize, int packSize, boolean encryption, Path keyFile, Path indexFile) {
+        this(blockSize, packSize, encryption, keyFile, indexFile, DEFAULT_COMPRESSION_LEVEL);
     }
 
     /** The defaults, with the key and the index in {@code dataDir}. */
@@ -37,10 +48,14 @@ public record SnapshotSettings(int blockSize, int packSize, boolean encryption, 
     }
 
     public SnapshotSettings withBlockSize(int size) {
-        return new SnapshotSettings(size, packSize, encryption, keyFile, indexFile);
+        return new SnapshotSettings(size, packSize, encryption, keyFile, indexFile, compressionLevel);
     }
 
     public SnapshotSettings withEncryption(boolean on) {
-        return new SnapshotSettings(blockSize, packSize, on, keyFile, indexFile);
+        return new SnapshotSettings(blockSize, packSize, on, keyFile, indexFile, compressionLevel);
+    }
+
+    public SnapshotSettings withCompressionLevel(int level) {
+        return new SnapshotSettings(blockSize, packSize, encryption, keyFile, indexFile, level);
     }
 }

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -37,12 +41,14 @@ public final class SnapshotStore {
         // keys and nonces need a cryptographic generator, not the seeded one used elsewhere
         SecureRandom random = new SecureRandom();
         StoreKey key = StoreMarker.open(blobs, settings, random);
-        ChunkCodec codec = new ChunkCodec(key, settings.encryption(), random);
+        ChunkCodec codec = new ChunkCodec(key, settings.encryption(), random, settings.compressionLevel());
         ChunkIndex index = ChunkIndex.open(settings.indexFile(), blobs, key.id());
+        int parallelism = Runtime.getRuntime().availableProcessors();
         this.blobs = blobs;
         this.keyId = key.id();
         this.manifests = new Manifests(blobs, new ManifestCodec(key));
-        this.committer = new Committer(blobs, index, codec, manifests, settings, key.id(), clock);
+        this.committer = new Committer(blobs, index, codec, manifests, settings, key.id(), clock, workers(parallelism),
+                parallelism);
         this.restorer = new Restorer(blobs, index, codec);
         this.collector = new Collector(blobs, index, manifests, settings, key.id(), clock);
     }
@@ -106,11 +112,15 @@ public final class SnapshotStore {
         return materialize(vm, version, targetDir, Progress.NONE);
     }
 
-    /** Reads and checks every chunk of the version without writing anything. */
-    public Verification verify(long vm, long version) {
+    /** Reads and checks every chunk of the version without writing anything; progress in bytes of the version. */
+    public Verification verify(long vm, long version, Progress progress) {
         checkVm(vm);
         return shared("verifying VM " + vm + " version " + version, () ->
-                restorer.verify(manifests.read(vm, version), Progress.NONE));
+                restorer.verify(manifests.read(vm, version), progress));
+    }
+
+    public Verification verify(long vm, long version) {
+        return verify(vm, version, Progress.NONE);
     }
 
     /** The VM's versions, oldest first. */
@@ -123,7 +133,10 @@ public final class SnapshotStore {
     /** Forgets a version; its chunks go at the next garbage collection unless another version uses them. */
     public boolean delete(long vm, long version) {
         checkVm(vm);
-        return withVm(vm, "deleting VM " + vm + " version " + version, () -> manifests.delete(vm, version));
+        return withVm(vm, "deleting VM " + vm + " version " + version, () -> {
+            committer.forget(vm, version);
+            return manifests.delete(vm, version);
+        });
     }
 
     /**
@@ -131,12 +144,21 @@ public final class SnapshotStore {
      * repacks mostly dead ones, sparing every pack younger than {@code grace}.
      */
     public GcReport gc(Retention retention, Duration grace) {
+        return gc(retention, grace, Progress.NONE);
+    }
+
+    /** As {@link #gc(Retention, Duration)}, reporting packs examined and repacked of the packs to handle. */
+    public GcReport gc(Retention retention, Duration grace, Progress progress) {
         if (grace == null || grace.isNegative()) {
             throw new IllegalArgumentException("grace must be zero or more, got " + grace);
         }
         gcLock.writeLock().lock();
         try {
-            return guard("collecting garbage", () -> collector.collect(retention, grace));
+            return guard("collecting garbage", () -> {
+                GcReport report = collector.collect(retention, grace, progress);
+                report.deletedVersions().forEach(v -> committer.forget(v.vm(), v.number()));
+                return report;
+            });
         } finally {
             gcLock.writeLock().unlock();
         }
@@ -159,6 +181,28 @@ public final class SnapshotStore {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Threads that hash, compress and seal blocks, one per core. Platform threads, since the work is
+     * CPU-bound and each keeps its own MAC, cipher and zstd context; they end when idle, so a store
+     * needs no closing.
+     */
+    private static ExecutorService workers(int parallelism) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(parallelism, parallelism, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), Thread.ofPlatform().daemon().name("snapshot-worker-", 0).factory());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    /** The verified manifest of a version, for tests. */
+    Manifest manifest(long vm, long version) {
+        return manifests.read(vm, version);
+    }
+
+    /** Bytes the last commit took from the parent's local copy without hashing them. */
+    long lastCompared() {
+        return committer.lastCompared();
     }
 
     private static <T> T guard(String action, Supplier<T> work) {

@@ -11,9 +11,11 @@ import io.dormouse.snapshot.SnapshotStore;
 import io.dormouse.snapshot.Version;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -66,8 +68,10 @@ public final class SnapshotBench {
             s3 = new S3ProxyServer();
             s3.beforeAll(null);
         }
+        warmUp(work, backend.equals("s3") ? s3 : null);
         List<double[]> first = new ArrayList<>();
         List<double[]> delta = new ArrayList<>();
+        List<double[]> compared = new ArrayList<>();
         List<double[]> restore = new ArrayList<>();
         try {
             for (int run = 0; run < runs; run++) {
@@ -78,15 +82,27 @@ public final class SnapshotBench {
                     SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(storeDir), InstantSource.system());
                     SavedState state = ramOnly(ram);
                     long start = System.nanoTime();
+                    long cpu = cpuNanos();
                     Version v1 = store.commit(1, state, OptionalLong.empty());
-                    first.add(new double[] {seconds(start), v1.newBytes(), v1.storedBytes()});
+                    first.add(new double[] {seconds(start), v1.newBytes(), v1.storedBytes(), cpuSeconds(cpu)});
                     changePages(ram, (int) (size / PAGE / 100), run);
                     start = System.nanoTime();
+                    cpu = cpuNanos();
                     Version v2 = store.commit(1, state, OptionalLong.of(1));
-                    delta.add(new double[] {seconds(start), v2.newBytes(), v2.storedBytes()});
+                    delta.add(new double[] {seconds(start), v2.newBytes(), v2.storedBytes(), cpuSeconds(cpu)});
+                    // the committed file stays as version 2's local copy; version 3 is a changed copy of it
+                    Path next = work.resolve("ram-next.img");
+                    Files.copy(ram, next, StandardCopyOption.REPLACE_EXISTING);
+                    changePages(next, (int) (size / PAGE / 100), run + 500);
                     start = System.nanoTime();
+                    cpu = cpuNanos();
+                    Version v3 = store.commit(1, ramOnly(next), OptionalLong.of(2));
+                    compared.add(new double[] {seconds(start), v3.newBytes(), v3.storedBytes(), cpuSeconds(cpu)});
+                    Files.delete(next);
+                    start = System.nanoTime();
+                    cpu = cpuNanos();
                     store.materialize(1, 2, storeDir.resolve("restore"));
-                    restore.add(new double[] {seconds(start), 0, 0});
+                    restore.add(new double[] {seconds(start), 0, 0, cpuSeconds(cpu)});
                     for (BlobInfo object : blobs.list("")) {
                         blobs.delete(object.key());
                     }
@@ -101,8 +117,34 @@ public final class SnapshotBench {
         }
         String name = backend.equals("s3") ? "S3Proxy" : "file system";
         row(name + ": commit, first version", size, first);
-        row(name + ": commit after 1 % of pages changed", size, delta);
+        row(name + ": commit after 1 % of pages changed, every block hashed", size, delta);
+        row(name + ": commit after 1 % of pages changed, parent's local copy compared", size, compared);
         row(name + ": materialize (every chunk verified)", size, restore);
+    }
+
+    /**
+     * One unmeasured commit, incremental commit and materialize of a 256 MiB image, so that the
+     * measured runs find the hot code compiled, as in a server that has been up for a while.
+     */
+    private static void warmUp(Path work, S3ProxyServer s3) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("warm-up"));
+        Path ram = dir.resolve("ram.img");
+        synthetic(ram, (int) (256 * MIB / PAGE), 7);
+        try (BlobStore blobs = s3 == null ? FileBlobStore.open(dir.resolve("blobs")) : S3BlobStore.open(s3.newBucket("warm"))) {
+            SnapshotStore store = SnapshotStore.open(blobs, SnapshotSettings.defaults(dir), InstantSource.system());
+            store.commit(1, ramOnly(ram), OptionalLong.empty());
+            Path next = dir.resolve("ram-next.img");
+            Files.copy(ram, next);
+            changePages(next, (int) (256 * MIB / PAGE / 100), 7);
+            store.commit(1, ramOnly(next), OptionalLong.of(1));
+            changePages(next, (int) (256 * MIB / PAGE / 100), 8);
+            store.commit(1, ramOnly(next), OptionalLong.of(2));
+            store.materialize(1, 3, dir.resolve("restore"));
+            for (BlobInfo object : blobs.list("")) {
+                blobs.delete(object.key());
+            }
+        }
+        deleteTree(dir);
     }
 
     /** Two real RAM images of one guest, a little apart: what each block size stores and costs. */
@@ -151,9 +193,18 @@ public final class SnapshotBench {
         double[] secs = samples.stream().mapToDouble(s -> s[0]).sorted().toArray();
         double median = secs[secs.length / 2];
         double[] mid = samples.stream().filter(s -> s[0] == median).findFirst().orElseThrow();
-        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %s | %s |%n", label, size / 1e6 / median, median,
-                mid[1] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", mid[1] / MIB),
+        System.out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %s | %s |%n", label, size / 1e6 / median, median,
+                mid[3], mid[1] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", mid[1] / MIB),
                 mid[2] == 0 ? "-" : String.format(Locale.ROOT, "%.2f", mid[2] / MIB));
+    }
+
+    /** CPU time of the whole process: on a shared machine it moves less than the elapsed time. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static double cpuSeconds(long startNanos) {
+        return (cpuNanos() - startNanos) / 1e9;
     }
 
     private static double seconds(long startNanos) {
