@@ -48,7 +48,8 @@ public final class ReadinessProbe {
         }
     }
 
-    static boolean ready(InetAddress address, VmSpec.Readiness readiness) {
+    /** One probe: whether the guest answers now, as {@link #await} judges it (used by heartbeats too). */
+    public static boolean ready(InetAddress address, VmSpec.Readiness readiness) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(address, readiness.port()), (int) ATTEMPT.toMillis());
             return switch (readiness) {

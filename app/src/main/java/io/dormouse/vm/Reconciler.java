@@ -34,6 +34,7 @@ public final class Reconciler {
     /** The start-up pass: open transitions first, then running VMs without a process. */
     public Report atStartup() {
         List<String> actions = new ArrayList<>();
+        lifecycle.dropLeftovers();
         for (VmEvent open : store.vmEvents().listOpen()) {
             fleet.byId(open.vmId()).ifPresent(vm -> {
                 synchronized (lifecycle.lock(vm.name())) {
@@ -42,6 +43,7 @@ public final class Reconciler {
             });
         }
         actions.addAll(periodic().actions());
+        lifecycle.reserveSleeping().forEach(vm -> actions.add(vm + ": room kept reserved while it sleeps, as its policy says"));
         actions.forEach(a -> LOG.atInfo().addKeyValue("reason", Reason.RECONCILE.label()).log(a));
         return new Report(actions);
     }
