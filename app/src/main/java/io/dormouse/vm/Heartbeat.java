@@ -113,6 +113,6 @@ public final class Heartbeat {
         if (vm.definition() == null || vm.definition().effectiveReadinessPort() == 0) {
             return true;
         }
-        return ReadinessProbe.ready(vm.address(), MachineSpecs.of(vm, timeout).readiness());
+        return ReadinessProbe.ready(vm.address(), MachineSpecs.of(vm, timeout).readiness(), timeout);
     }
 }
