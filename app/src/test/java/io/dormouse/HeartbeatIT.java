@@ -85,6 +85,8 @@ class HeartbeatIT {
         JsonNode kept = server.vm("keep-1");
         assertThat(kept.path("state").asText()).as("policy keep: left running").isEqualTo("running");
         assertThat(kept.path("healthy").asBoolean()).as("still not answering").isFalse();
+        assertThat(transitions("keep-1")).as("one event for the whole silence")
+                .containsExactly("provisioning:running:api", "running:running:reconcile");
 
         within(120_000, stopped, () -> healthyAgain("restart-1"));
         assertThat(transitions("restart-1")).as("restart: stopped and booted afresh")

@@ -90,7 +90,10 @@ public final class Heartbeat {
         Thread.ofVirtual().name("unhealthy-" + vm.name()).start(() -> {
             try {
                 switch (action) {
-                    case KEEP -> { }
+                    case KEEP -> {
+                        // its misses keep counting: one event, not one every few probes, until it answers
+                        return;
+                    }
                     case RESTART -> {
                         lifecycle.stop(vm.name(), Reason.RECONCILE).await();
                         lifecycle.start(vm.name(), Reason.RECONCILE).await();
@@ -102,6 +105,7 @@ public final class Heartbeat {
                                 : lifecycle.restore(vm.name(), OptionalLong.empty(), Reason.RECONCILE)).await();
                     }
                 }
+                // a new machine: judged afresh
                 missed.remove(vm.name());
             } catch (RuntimeException e) {
                 LOG.atWarn().addKeyValue("vm", vm.name()).setCause(e).log("acting on an unhealthy VM failed");
