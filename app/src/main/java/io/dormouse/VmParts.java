@@ -49,7 +49,6 @@ final class VmParts implements AutoCloseable {
     final Lifecycle lifecycle;
     final WakeCoordinator wakes;
     final Reconciler reconciler;
-    final Provisioning provisioning;
     private final ServerStop.Action onStop;
     private final List<Thread> chores = new ArrayList<>();
 
@@ -70,7 +69,7 @@ final class VmParts implements AutoCloseable {
         wakes = new WakeCoordinator(fleet, lifecycle::wake, config.wakeWaiters());
         reconciler = new Reconciler(store, fleet, lifecycle);
         reconciler.atStartup();
-        provisioning = new Provisioning(fleet, hypervisor, config);
+        Provisioning provisioning = new Provisioning(fleet, hypervisor, config);
         metrics.watch(provisioning);
         provisioning.adjust();
         onStop = ServerStop.Action.of(config.onStop());

@@ -7,6 +7,7 @@ import io.dormouse.alloc.Resources;
 import io.dormouse.config.ConfigException;
 import io.dormouse.config.ConfigReader;
 import io.dormouse.config.VmConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -80,9 +81,17 @@ class ProvisioningTest {
             for (String vm : new String[] {"gold-1", "gold-free", "std-kept"}) {
                 world.lifecycle.hibernate(vm, Reason.API).await();
             }
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            VmMetrics metrics = new VmMetrics(registry);
+            metrics.watch(world.fleet, world.allocator);
+            metrics.watch(provisioning);
             assertThat(provisioning.adjust()).as("only gold-1 is gold and keeps its room").isEqualTo(1);
             assertThat(provisioning.guaranteed()).isEqualTo(1);
             assertThat(world.hypervisor.warmed()).containsExactly("gold-1");
+            assertThat(registry.get("dormouse.pool.size").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("dormouse.pool.guaranteed").gauge().value()).isEqualTo(1.0);
+            assertThat(registry.get("dormouse.capacity.memory").tag("use", "reserved").gauge().value())
+                    .as("room kept for gold-1 and std-kept").isEqualTo(2 * 128 * 1024.0 * 1024.0);
         }
     }
 

@@ -75,15 +75,6 @@ final class ProcessPool implements AutoCloseable {
         shapes.values().forEach(this::fill);
     }
 
-    int size() {
-        return size;
-    }
-
-    /** Processes waiting now, over every shape. */
-    int waiting() {
-        return spares.values().stream().mapToInt(ConcurrentLinkedDeque::size).sum();
-    }
-
     /** Starts processes in the background until {@code command}'s shape has {@code size} waiting. */
     void fill(QemuCommand command) {
         if (!closed && command.spec().disks().isEmpty()) {

@@ -94,10 +94,6 @@ final class RestoreProcesses implements AutoCloseable {
         pool.resize(size);
     }
 
-    int poolSize() {
-        return pool.size();
-    }
-
     boolean awaitPool(QemuCommand command, Duration timeout) throws InterruptedException {
         return pool.awaitFilled(command, timeout);
     }
