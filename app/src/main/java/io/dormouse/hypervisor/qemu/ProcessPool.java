@@ -87,7 +87,13 @@ final class ProcessPool implements AutoCloseable {
             try {
                 ConcurrentLinkedDeque<QemuProcess> queue = queue(command);
                 while (!closed && queue.size() < size) {
-                    queue.add(launcher.launch(command));
+                    QemuProcess spare = launcher.launch(command);
+                    // the pool may have shrunk or closed during the launch: no process outlives it
+                    if (closed || queue.size() >= size) {
+                        end(spare);
+                        break;
+                    }
+                    queue.add(spare);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot pre-start QEMU for the pool: {}", e.getMessage());
