@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,7 +41,8 @@ class CrashRecoveryIT {
     /** A VM that runs and is never hibernated: with no version to go back to, each restart boots it afresh. */
     private static final String NEVER_SAVED = "crash-c";
 
-    @TempDir
+    /** Kept when the test fails: {@code serve.log} tells what each server did. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     private Process server;
@@ -158,15 +160,21 @@ class CrashRecoveryIT {
 
     /** The never-hibernated VM, booted afresh by the restarted server: running, its counter new. */
     private void awaitFreshBoot(String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         JsonNode v = get("/v1/vms/" + NEVER_SAVED);
         while (!v.path("state").asText().equals("running") && System.nanoTime() < deadline) {
-            assertThat(v.path("state").asText()).as(what + ": " + NEVER_SAVED + " boots afresh")
+            JsonNode events = get("/v1/vms/" + NEVER_SAVED + "/events");
+            JsonNode last = events.get(events.size() - 1);
+            assertThat(v.path("state").asText()).as(what + ": " + NEVER_SAVED + " boots afresh; its events: " + events)
                     .isIn("failed", "provisioning");
+            assertThat(last.path("to").asText() + ":" + last.path("outcome").asText())
+                    .as(what + ": " + NEVER_SAVED + " boots afresh; its events: " + events + "; log in " + dir)
+                    .isNotEqualTo("running:failed");
             Thread.sleep(100);
             v = get("/v1/vms/" + NEVER_SAVED);
         }
-        assertThat(v.path("state").asText()).as(what + ": " + NEVER_SAVED + " booted afresh").isEqualTo("running");
+        assertThat(v.path("state").asText()).as(what + ": " + NEVER_SAVED + " booted afresh; its events: "
+                + get("/v1/vms/" + NEVER_SAVED + "/events") + "; log in " + dir).isEqualTo("running");
         live.put(NEVER_SAVED, count(v.path("address").asText(), 1));
     }
 
@@ -245,6 +253,7 @@ class CrashRecoveryIT {
         ServerProcess started = ServerProcess.start(dir, Map.of(
                 "DORMOUSE_DATA_DIR", dir.resolve("data").toString(),
                 "DORMOUSE_VM_ACCEL", "tcg",
+                "DORMOUSE_VM_READY_TIMEOUT", "2m",
                 "DORMOUSE_VM_POOL_MAX", "2"), Duration.ofSeconds(90));
         server = started.process();
         port = started.apiPort();

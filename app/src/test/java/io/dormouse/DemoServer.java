@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dormouse.config.ConfigReader;
 import io.dormouse.hypervisor.qemu.GuestImage;
+import io.dormouse.vm.VmDefinition;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -72,7 +73,7 @@ public final class DemoServer implements AutoCloseable {
     public String createDemo(String name, String policy) throws Exception {
         Path images = server.dataDir().resolve("images/demo").toAbsolutePath();
         String spec = "{\"vcpus\": 1, \"memoryMib\": 128, \"kernel\": \"" + images.resolve("vmlinuz")
-                + "\", \"initrd\": \"" + images.resolve("initrd.img") + "\", \"cmdline\": \"console=ttyS0 quiet\","
+                + "\", \"initrd\": \"" + images.resolve("initrd.img") + "\", \"cmdline\": \"" + VmDefinition.DEMO_CMDLINE + "\","
                 + " \"ports\": [80], \"readinessPath\": \"/healthz\", " + policy + "}";
         JsonNode created = post("/v1/vms?wait=true", "{\"name\":\"" + name + "\",\"spec\":" + spec + "}", 201);
         assertThat(created.path("state").asText()).as("state of the new VM " + name).isEqualTo("running");
