@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * QEMU demo guests, then started again, round after round: every VM is there, Running or Hibernated, no
  * transition is left open, no QEMU process or RAM file of a killed server is left, and every VM's memory
  * (the demo counter) is that of its last committed version; a third guest, never hibernated, boots afresh.
- * A clean stop (SIGTERM) at the end keeps the memory of the running VMs. {@code -Dcrash.seed=N} replays a run; {@code -Dcrash.rounds=N} changes its length.
+ * A clean stop (SIGTERM) at the end keeps the memory of the running VMs. {@code -Dcrash.seed=N} replays
+ * a run; {@code -Dcrash.rounds=N} changes its length.
  */
 class CrashRecoveryIT {
 
@@ -112,7 +113,8 @@ class CrashRecoveryIT {
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
             start();
-            assertThat(qemuProcesses()).as(what + ": QEMU processes of the killed server").doesNotContainAnyElementsOf(killed);
+            assertThat(qemuProcesses()).as(what + ": QEMU processes of the killed server")
+                    .doesNotContainAnyElementsOf(killed);
             assertThat(leftovers()).as(what + ": RAM files and saves the killed server left").isEmpty();
             JsonNode vms = get("/v1/vms");
             assertThat(vms).as(what + ": no VM lost").hasSize(VMS.size() + 1);
