@@ -54,11 +54,18 @@ class CrashRecoveryIT {
     /** Per VM: its counter while it runs. */
     private final Map<String, Long> live = new HashMap<>();
 
+    /** A clean stop ends the last server's QEMU processes; any a failure left behind are ended too. */
     @AfterEach
     void stop() throws Exception {
         if (server != null && server.isAlive()) {
-            server.destroyForcibly();
-            server.waitFor(30, TimeUnit.SECONDS);
+            server.destroy();
+            if (!server.waitFor(90, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+                server.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
+        for (long pid : qemuProcesses()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
