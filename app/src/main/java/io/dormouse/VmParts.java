@@ -22,7 +22,9 @@ import io.dormouse.vm.Fleet;
 import io.dormouse.vm.Heartbeat;
 import io.dormouse.vm.Lifecycle;
 import io.dormouse.vm.Reason;
+import io.dormouse.vm.Provisioning;
 import io.dormouse.vm.Reconciler;
+import io.dormouse.vm.ServerStop;
 import io.dormouse.vm.VmMetrics;
 import io.dormouse.vm.WakeCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,6 +50,8 @@ import org.slf4j.LoggerFactory;
 final class VmParts implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(VmParts.class);
+    /** A clean stop's time to save or stop the running VMs: below a service manager's usual 90 s. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     final Hypervisor hypervisor;
     final Fleet fleet;
@@ -56,6 +60,7 @@ final class VmParts implements AutoCloseable {
     final WakeCoordinator wakes;
     final Reconciler reconciler;
     final Schedules schedules;
+    private final ServerStop.Action onStop;
     private final List<Thread> chores = new ArrayList<>();
     /** Fits forecasters and tunes thresholds for the scheduler, one at a time, away from its round. */
     private final ScheduleConfig schedule;
@@ -82,8 +87,13 @@ final class VmParts implements AutoCloseable {
         wakes = new WakeCoordinator(fleet, lifecycle::wake, config.wakeWaiters());
         reconciler = new Reconciler(store, fleet, lifecycle);
         reconciler.atStartup();
+        Provisioning provisioning = new Provisioning(fleet, hypervisor, config);
+        metrics.watch(provisioning);
+        provisioning.adjust();
+        onStop = ServerStop.Action.of(config.onStop());
         Heartbeat heartbeat = new Heartbeat(fleet, lifecycle, config.heartbeatMisses(), Duration.ofSeconds(1));
         chore("fleet-sync", config.fleetSync(), fleet::sync);
+        chore("provisioning", config.fleetSync(), provisioning::adjust);
         chore("reconcile", config.reconcileInterval(), reconciler::periodic);
         chore("heartbeat", config.heartbeatInterval(), heartbeat::round);
         schedules = new Schedules(store, SchedulePolicy.DEFAULT);
@@ -175,6 +185,7 @@ final class VmParts implements AutoCloseable {
     @Override
     public void close() {
         chores.forEach(Thread::interrupt);
+        ServerStop.run(fleet, lifecycle, onStop, STOP_TIMEOUT);
         fitting.shutdownNow();
         hypervisor.close();
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dormouse.config.ConfigReader;
 import io.dormouse.hypervisor.qemu.GuestImage;
+import io.dormouse.vm.VmDefinition;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -65,6 +66,20 @@ public final class DemoServer implements AutoCloseable {
         return created.path("address").asText();
     }
 
+    /**
+     * Creates a VM of the demo guest with {@code policy} (JSON fields of a VM definition, such as
+     * {@code "onUnhealthy": "restart"}) added to its spec, and waits until it runs; returns its address.
+     */
+    public String createDemo(String name, String policy) throws Exception {
+        Path images = server.dataDir().resolve("images/demo").toAbsolutePath();
+        String spec = "{\"vcpus\": 1, \"memoryMib\": 128, \"kernel\": \"" + images.resolve("vmlinuz")
+                + "\", \"initrd\": \"" + images.resolve("initrd.img") + "\", \"cmdline\": \"" + VmDefinition.DEMO_CMDLINE + "\","
+                + " \"ports\": [80], \"readinessPath\": \"/healthz\", " + policy + "}";
+        JsonNode created = post("/v1/vms?wait=true", "{\"name\":\"" + name + "\",\"spec\":" + spec + "}", 201);
+        assertThat(created.path("state").asText()).as("state of the new VM " + name).isEqualTo("running");
+        return created.path("address").asText();
+    }
+
     public void hibernate(String name) throws Exception {
         JsonNode asleep = post("/v1/vms/" + name + "/hibernate?wait=true", "{}", 200);
         assertThat(asleep.path("state").asText()).as("state of " + name + " after hibernation").isEqualTo("hibernated");
@@ -72,6 +87,18 @@ public final class DemoServer implements AutoCloseable {
 
     public JsonNode vm(String name) throws Exception {
         return get("/v1/vms/" + name);
+    }
+
+    /** Wakes the VM through the API and waits until it runs; returns its address. */
+    public String wake(String name) throws Exception {
+        JsonNode awake = post("/v1/vms/" + name + "/wake?wait=true", "{}", 200);
+        assertThat(awake.path("state").asText()).as("state of " + name + " after waking").isEqualTo("running");
+        return awake.path("address").asText();
+    }
+
+    /** The VM's lifecycle events as the API lists them, oldest first. */
+    public JsonNode events(String name) throws Exception {
+        return get("/v1/vms/" + name + "/events");
     }
 
     /** The reasons of the VM's lifecycle events (one per transition: create, hibernate, restore...), oldest first. */

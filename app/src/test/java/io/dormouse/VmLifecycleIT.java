@@ -88,6 +88,12 @@ class VmLifecycleIT {
         JsonNode awake = post("/v1/vms/demo-1/wake?wait=true", "{}", 200);
         assertThat(awake.path("state").asText()).isEqualTo("running");
         assertThat(count(awake.path("address").asText())).as("the counter continues").isEqualTo(first + 2);
+        // one wake within vm.wake-rate-window: the pool pre-starts a process of this shape for the next one
+        for (int i = 0; i < 100 && metric("dormouse_pool_size") < 1; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(metric("dormouse_pool_size")).isEqualTo(1.0);
+        assertThat(metric("dormouse_pool_wake_rate")).as("wakes per minute over 10 minutes").isEqualTo(0.1);
 
         post("/v1/vms/demo-1/hibernate?wait=true", "{}", 200);
         SimpleResolver resolver = new SimpleResolver(new InetSocketAddress("127.0.0.1", server.dnsPort()));
@@ -104,6 +110,13 @@ class VmLifecycleIT {
         assertThat(count(woken)).as("woken by DNS, the counter still continues").isEqualTo(first + 3);
         assertThat(get("/v1/vms/demo-1/events")).extracting(e -> e.path("reason").asText())
                 .containsExactly("api", "api", "api", "api", "dns");
+    }
+
+    private double metric(String name) throws Exception {
+        HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
+                + "/metrics")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        return res.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     private static Message query(SimpleResolver resolver) throws Exception {

@@ -122,6 +122,23 @@ public final class Allocator {
         claims.computeIfPresent(vm, (k, c) -> new Claim(c.demand, c.host, true));
     }
 
+    /**
+     * Keeps room for a sleeping VM whose policy reserves it, found at start-up: best fit, never queued and
+     * never preempting; empty when no host has room left (its restore then goes through placement).
+     */
+    public synchronized Optional<String> reserveSleeping(Demand demand) {
+        Claim held = claims.get(demand.vm());
+        if (held != null) {
+            return Optional.of(held.host);
+        }
+        Optional<String> host = bestFit(demand.needs());
+        host.ifPresentOrElse(h -> {
+            claims.put(demand.vm(), new Claim(demand, h, true));
+            log("reserved", demand, h, "its policy keeps room while it sleeps");
+        }, () -> log("not reserved", demand, null, "no host has room left for a sleeping VM's reservation"));
+        return host;
+    }
+
     /** Records room a VM already holds (a running VM found at start-up); no admission check. */
     public synchronized void adopt(Demand demand, String host, boolean reserved) {
         claims.put(demand.vm(), new Claim(demand, host, reserved));

@@ -51,6 +51,20 @@ public interface Hypervisor extends AutoCloseable {
     default void prepare(VmSpec spec, SavedState state) {
     }
 
+    /**
+     * How many pre-started processes to keep waiting per machine shape from now on, where the
+     * implementation pools processes: more start in the background, extra ones end. May do nothing.
+     */
+    default void poolSize(int size) {
+    }
+
+    /**
+     * A hint that machines of {@code spec}'s shape will be restored soon (a VM whose service class
+     * promises a fast wake): the pool keeps processes for that shape too. May do nothing.
+     */
+    default void warmPool(VmSpec spec) {
+    }
+
     /** Shuts the machine down: politely first, then by force. Does nothing if it is gone. */
     void stop(Machine machine);
 

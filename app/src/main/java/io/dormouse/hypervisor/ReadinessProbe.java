@@ -49,11 +49,19 @@ public final class ReadinessProbe {
     }
 
     static boolean ready(InetAddress address, VmSpec.Readiness readiness) {
+        return ready(address, readiness, ATTEMPT);
+    }
+
+    /**
+     * One probe: whether the guest answers now, as {@link #await} judges it (heartbeats use it too),
+     * connecting and reading within {@code attempt}.
+     */
+    public static boolean ready(InetAddress address, VmSpec.Readiness readiness, Duration attempt) {
         try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, readiness.port()), (int) ATTEMPT.toMillis());
+            socket.connect(new InetSocketAddress(address, readiness.port()), (int) attempt.toMillis());
             return switch (readiness) {
                 case VmSpec.TcpReadiness tcp -> staysOpen(socket);
-                case VmSpec.HttpReadiness http -> answers2xx(socket, address, http.path());
+                case VmSpec.HttpReadiness http -> answers2xx(socket, address, http.path(), attempt);
             };
         } catch (IOException e) {
             return false;
@@ -69,8 +77,9 @@ public final class ReadinessProbe {
         }
     }
 
-    private static boolean answers2xx(Socket socket, InetAddress address, String path) throws IOException {
-        socket.setSoTimeout((int) ATTEMPT.toMillis());
+    private static boolean answers2xx(Socket socket, InetAddress address, String path, Duration attempt)
+            throws IOException {
+        socket.setSoTimeout((int) attempt.toMillis());
         OutputStream out = socket.getOutputStream();
         out.write(("GET " + path + " HTTP/1.0\r\nHost: " + address.getHostAddress() + "\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII));

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * Every VM the manager knows, in memory: DNS and the API read it at memory speed, and only
@@ -27,6 +28,8 @@ public final class Fleet {
 
     /** Restores remembered per VM for its wake estimate. */
     private static final int HISTORY = 8;
+    /** How far back wakes are remembered for the wake rate. */
+    static final Duration WAKE_MEMORY = Duration.ofDays(1);
 
     private final StateStore store;
     private final Duration defaultWakeEstimate;
@@ -34,6 +37,8 @@ public final class Fleet {
     private final Map<String, Vm> vms = new ConcurrentHashMap<>();
     private final Map<String, Long> lastActivity = new ConcurrentHashMap<>();
     private final Map<Long, long[]> restoreMillis = new ConcurrentHashMap<>();
+    /** When each recent restore ended, epoch milliseconds, oldest first. */
+    private final ConcurrentSkipListMap<Long, Integer> wakes = new ConcurrentSkipListMap<>();
 
     private Fleet(StateStore store, Duration defaultWakeEstimate, InstantSource clock) {
         this.store = store;
@@ -122,8 +127,19 @@ public final class Fleet {
         lastActivity.remove(name);
     }
 
+    /** Restores that ended at {@code since} or later (those of the last day, also before a restart). */
+    public long wakesSince(Instant since) {
+        return wakes.tailMap(since.toEpochMilli()).values().stream().mapToLong(Integer::longValue).sum();
+    }
+
+    private void wokeAt(long epochMillis) {
+        wakes.merge(epochMillis, 1, Integer::sum);
+        wakes.headMap(clock.millis() - WAKE_MEMORY.toMillis()).clear();
+    }
+
     /** Adds a measured restore to the VM's history and returns its new wake estimate. */
     Duration recordRestore(long vmId, Duration took) {
+        wokeAt(clock.millis());
         long[] next = restoreMillis.compute(vmId, (id, old) -> {
             long[] grown = old == null ? new long[0] : old;
             long[] out = Arrays.copyOfRange(grown, Math.max(0, grown.length - HISTORY + 1), grown.length + 1);
@@ -146,11 +162,12 @@ public final class Fleet {
         VmDefinition definition = Definitions.read(row.name(), row.spec()).orElse(null);
         Vm.Saved saved = store.snapshotVersions().latest(row.id()).map(Fleet::saved).orElse(null);
         if (!restoreMillis.containsKey(row.id())) {
-            long[] history = store.vmEvents().listByVm(row.id()).stream()
+            List<VmEvent> restores = store.vmEvents().listByVm(row.id()).stream()
                     .filter(e -> e.outcome() == VmEvent.Outcome.SUCCEEDED && "hibernated".equals(e.fromState())
                             && "running".equals(e.toState()))
-                    .mapToLong(e -> e.duration().toMillis())
-                    .toArray();
+                    .toList();
+            restores.forEach(e -> wokeAt(e.completedAt().toEpochMilli()));
+            long[] history = restores.stream().mapToLong(e -> e.duration().toMillis()).toArray();
             restoreMillis.put(row.id(), Arrays.copyOfRange(history, Math.max(0, history.length - HISTORY),
                     history.length));
         }

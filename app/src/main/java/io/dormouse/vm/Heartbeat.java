@@ -1,9 +1,7 @@
 package io.dormouse.vm;
 
 import io.dormouse.state.VmEvent;
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
+import io.dormouse.hypervisor.ReadinessProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,9 +27,13 @@ public final class Heartbeat {
     private final Predicate<Vm> probe;
     private final Map<String, Integer> missed = new ConcurrentHashMap<>();
 
-    /** Probes by opening a TCP connection to the VM's readiness port within {@code timeout}. */
+    /**
+     * Probes as a start or restore waits for readiness: the readiness path answers 2xx, or the readiness
+     * port stays open (a bare connect is not enough: QEMU's user networking accepts on the host side even
+     * when nothing listens in the guest).
+     */
     public Heartbeat(Fleet fleet, Lifecycle lifecycle, int misses, Duration timeout) {
-        this(fleet, lifecycle, misses, vm -> connects(vm, timeout));
+        this(fleet, lifecycle, misses, vm -> answers(vm, timeout));
     }
 
     Heartbeat(Fleet fleet, Lifecycle lifecycle, int misses, Predicate<Vm> probe) {
@@ -88,16 +90,22 @@ public final class Heartbeat {
         Thread.ofVirtual().name("unhealthy-" + vm.name()).start(() -> {
             try {
                 switch (action) {
-                    case KEEP -> { }
+                    case KEEP -> {
+                        // its misses keep counting: one event, not one every few probes, until it answers
+                        return;
+                    }
                     case RESTART -> {
                         lifecycle.stop(vm.name(), Reason.RECONCILE).await();
                         lifecycle.start(vm.name(), Reason.RECONCILE).await();
                     }
                     case RESTORE -> {
-                        lifecycle.fail(vm.name(), Reason.RECONCILE, why);
-                        lifecycle.restore(vm.name(), OptionalLong.empty(), Reason.RECONCILE).await();
+                        Vm failed = lifecycle.fail(vm.name(), Reason.RECONCILE, why);
+                        // never hibernated: nothing to restore, so it boots afresh
+                        (failed.saved() == null ? lifecycle.start(vm.name(), Reason.RECONCILE)
+                                : lifecycle.restore(vm.name(), OptionalLong.empty(), Reason.RECONCILE)).await();
                     }
                 }
+                // a new machine: judged afresh
                 missed.remove(vm.name());
             } catch (RuntimeException e) {
                 LOG.atWarn().addKeyValue("vm", vm.name()).setCause(e).log("acting on an unhealthy VM failed");
@@ -105,16 +113,10 @@ public final class Heartbeat {
         });
     }
 
-    private static boolean connects(Vm vm, Duration timeout) {
-        int port = vm.definition() == null ? 0 : vm.definition().effectiveReadinessPort();
-        if (port == 0) {
+    private static boolean answers(Vm vm, Duration timeout) {
+        if (vm.definition() == null || vm.definition().effectiveReadinessPort() == 0) {
             return true;
         }
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(vm.address(), port), (int) timeout.toMillis());
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
+        return ReadinessProbe.ready(vm.address(), MachineSpecs.of(vm, timeout).readiness(), timeout);
     }
 }

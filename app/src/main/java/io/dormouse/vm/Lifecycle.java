@@ -16,6 +16,8 @@ import io.dormouse.state.VmRecord;
 import java.net.Inet4Address;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -200,6 +202,37 @@ public final class Lifecycle {
 
     Journal journal() {
         return journal;
+    }
+
+    /** Deletes saves and restore directories left by a killed server; only at start-up, when none is in use. */
+    void dropLeftovers() {
+        if (machines.isEmpty()) {
+            dirs.dropEverything();
+        }
+    }
+
+    /**
+     * Reserves room again for every hibernated VM whose policy keeps it (after a restart the allocator
+     * starts empty): derived from the VMs' policies and states, which the database holds, rather than
+     * stored beside them where it could disagree. Returns the VMs that got their room.
+     */
+    List<String> reserveSleeping() {
+        List<String> reserved = new ArrayList<>();
+        for (Vm vm : fleet.list()) {
+            if (!(vm.state() instanceof VmState.Hibernated) || !vm.policy().keepReserved() || vm.definition() == null) {
+                continue;
+            }
+            synchronized (lock(vm.name())) {
+                Vm now = fleet.get(vm.name());
+                if (now.state() instanceof VmState.Hibernated) {
+                    allocator.reserveSleeping(Room.demand(now)).ifPresent(host -> {
+                        fleet.put(now.withState(now.state(), now.address(), host, now.updatedAt(), now.version()));
+                        reserved.add(now.name());
+                    });
+                }
+            }
+        }
+        return reserved;
     }
 
     Object lock(String name) {

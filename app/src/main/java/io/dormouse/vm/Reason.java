@@ -15,7 +15,9 @@ public enum Reason {
     /** Another VM of higher priority needed the room. */
     PREEMPT,
     /** The reconciler, putting records and reality back in step. */
-    RECONCILE;
+    RECONCILE,
+    /** The server stopping cleanly, as {@code vm.on-stop} says. */
+    SHUTDOWN;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);

@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the records back in step with reality: at start-up it finishes or rolls back every transition
- * left in flight and settles running VMs whose process is gone; afterwards it marks VMs whose process
- * died as Failed. A crash at any instant leaves each VM restorable from its last committed version.
+ * left in flight and settles running VMs whose process is gone (hibernated at their last committed
+ * version, or booted afresh when they have none); afterwards it does the same for VMs whose process is
+ * found gone. A crash at any instant leaves each VM restorable from its last committed version.
  */
 public final class Reconciler {
 
@@ -34,6 +35,7 @@ public final class Reconciler {
     /** The start-up pass: open transitions first, then running VMs without a process. */
     public Report atStartup() {
         List<String> actions = new ArrayList<>();
+        lifecycle.dropLeftovers();
         for (VmEvent open : store.vmEvents().listOpen()) {
             fleet.byId(open.vmId()).ifPresent(vm -> {
                 synchronized (lifecycle.lock(vm.name())) {
@@ -42,11 +44,12 @@ public final class Reconciler {
             });
         }
         actions.addAll(periodic().actions());
+        lifecycle.reserveSleeping().forEach(vm -> actions.add(vm + ": room kept reserved while it sleeps, as its policy says"));
         actions.forEach(a -> LOG.atInfo().addKeyValue("reason", Reason.RECONCILE.label()).log(a));
         return new Report(actions);
     }
 
-    /** Marks as Failed every running VM whose process is gone, unless it already is under a transition. */
+    /** Settles every running VM whose process is gone, unless it already is under a transition. */
     public Report periodic() {
         List<String> actions = new ArrayList<>();
         for (Vm vm : fleet.list()) {
@@ -99,7 +102,7 @@ public final class Reconciler {
         };
     }
 
-    /** The process is gone: back to the last committed version when there is one, else Failed. */
+    /** The process is gone: back to the last committed version when there is one, else booted afresh. */
     private String lost(Vm vm, VmEvent open, String why) {
         if (vm.saved() != null) {
             lifecycle.journal().write(vm, VmState.HIBERNATED, null, null);
@@ -119,7 +122,20 @@ public final class Reconciler {
     private String fail(Vm vm, VmEvent open, String why) {
         lifecycle.journal().write(vm, VmState.FAILED, null, null);
         lifecycle.journal().close(open.id(), VmEvent.Outcome.FAILED, why);
-        return vm.name() + ": " + why + "; failed";
+        return vm.name() + ": " + why + "; failed, " + bootAfresh(vm);
+    }
+
+    /**
+     * A VM meant to run whose process is gone and that has no version to go back to: the server stopped
+     * it, not the VM itself, so it boots again rather than waiting as Failed for an operator.
+     */
+    private String bootAfresh(Vm vm) {
+        try {
+            lifecycle.start(vm.name(), Reason.RECONCILE);
+            return "booting it afresh";
+        } catch (VmException e) {
+            return "and it cannot boot afresh: " + e.getMessage();
+        }
     }
 
     private String orphaned(Vm vm) {
@@ -129,7 +145,8 @@ public final class Reconciler {
                     + "; back to version " + vm.saved().version() + ", the last committed (what ran since is lost)");
             return vm.name() + ": " + why + "; hibernated at version " + vm.saved().version();
         }
-        lifecycle.journal().record(vm, VmState.FAILED, Reason.RECONCILE, VmEvent.Outcome.FAILED, why);
-        return vm.name() + ": " + why + "; failed";
+        lifecycle.journal().record(vm, VmState.FAILED, Reason.RECONCILE, VmEvent.Outcome.FAILED, why
+                + " and it has no committed version");
+        return vm.name() + ": " + why + "; failed, " + bootAfresh(vm);
     }
 }

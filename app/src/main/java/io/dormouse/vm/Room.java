@@ -33,8 +33,7 @@ final class Room {
      * @throws IllegalStateException when no room came within the wait
      */
     String claim(Vm vm, Consumer<String> preempt) {
-        Demand demand = new Demand(vm.name(), vm.definition() == null ? Resources.NONE : vm.definition().needs(),
-                vm.policy().slaClass(), vm.policy().priority());
+        Demand demand = demand(vm);
         for (int attempt = 0; attempt < 3; attempt++) {
             Placement placement;
             try {
@@ -53,6 +52,11 @@ final class Room {
             }
         }
         throw new IllegalStateException("no room on any host even after preempting idle VMs of lower priority");
+    }
+
+    static Demand demand(Vm vm) {
+        return new Demand(vm.name(), vm.definition() == null ? Resources.NONE : vm.definition().needs(),
+                vm.policy().slaClass(), vm.policy().priority());
     }
 
     private String waitFor(Vm vm, Placement.Queued queued) {

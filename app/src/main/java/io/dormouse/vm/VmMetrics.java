@@ -13,7 +13,7 @@ import java.util.Locale;
 
 /**
  * The VM manager's meters: VMs by state, transitions, wake latency by reason and outcome, hibernation
- * time and bytes, the restore queue and the capacity in use and kept reserved.
+ * time and bytes, the restore queue, the capacity in use and kept reserved, and the pre-started pool.
  */
 public final class VmMetrics {
 
@@ -44,6 +44,17 @@ public final class VmMetrics {
                 .baseUnit("bytes").tag("use", "used").register(registry);
         Gauge.builder("dormouse.capacity.memory", allocator, a -> a.reserved().memoryMib() * 1024.0 * 1024.0)
                 .baseUnit("bytes").tag("use", "reserved").register(registry);
+    }
+
+    /** Gauges of pre-provisioning: the pool size, the wake rate it follows, and the VMs it guarantees. */
+    public void watch(Provisioning provisioning) {
+        Gauge.builder("dormouse.pool.size", provisioning, Provisioning::size)
+                .description("pre-started hypervisor processes kept per machine shape").register(registry);
+        Gauge.builder("dormouse.pool.wake.rate", provisioning, Provisioning::wakeRate)
+                .description("restores per minute over vm.wake-rate-window").register(registry);
+        Gauge.builder("dormouse.pool.guaranteed", provisioning, Provisioning::guaranteed)
+                .description("hibernated gold VMs with reserved room the pool keeps a process for")
+                .register(registry);
     }
 
     void transition(Journal.Step step, VmEvent.Outcome outcome) {

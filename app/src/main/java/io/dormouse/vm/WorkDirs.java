@@ -45,6 +45,18 @@ final class WorkDirs {
         }
     }
 
+    /** Deletes every VM's files: at start-up nothing runs from them, and a killed server leaves some behind. */
+    void dropEverything() {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (Stream<Path> vms = Files.list(root)) {
+            vms.forEach(WorkDirs::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException("listing " + root, e);
+        }
+    }
+
     void dropAll(long vm) {
         delete(root.resolve(Long.toString(vm)));
     }

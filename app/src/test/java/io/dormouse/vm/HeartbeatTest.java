@@ -34,6 +34,11 @@ class HeartbeatTest {
             VmEvent event = world.store.vmEvents().listByVm(vm.id()).getLast();
             assertThat(event.reason()).isEqualTo("reconcile");
             assertThat(event.error()).contains("missed 3 heartbeats");
+            for (int i = 0; i < 7; i++) {
+                assertThat(heartbeat.round()).as("still silent, already unhealthy").isEmpty();
+            }
+            Thread.sleep(100); // the policy runs on its own thread
+            assertThat(world.store.vmEvents().listByVm(vm.id())).as("one event for the whole silence").hasSize(2);
 
             silent.clear();
             assertThat(heartbeat.round()).isEmpty();

@@ -20,7 +20,8 @@ class PreemptionTest {
         VmConfig d = DormouseConfig.defaults().vm();
         return new VmConfig(d.hypervisor(), d.accel(), d.wakeWaiters(), d.readyTimeout(), roomWait, preemption,
                 d.preemptIdleAfter(), d.heartbeatInterval(), d.heartbeatMisses(), d.reconcileInterval(),
-                d.defaultWakeEstimate(), d.fleetSync(), d.cpuOvercommit());
+                d.defaultWakeEstimate(), d.fleetSync(), d.cpuOvercommit(), d.poolMin(), d.poolMax(),
+                d.wakeRateWindow(), d.onStop());
     }
 
     @Test

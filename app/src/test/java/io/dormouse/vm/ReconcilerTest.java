@@ -94,16 +94,40 @@ class ReconcilerTest {
         }
     }
 
+    private static List<String> events(VmWorld world, String vm) {
+        return world.store.vmEvents().listByVm(world.fleet.get(vm).id()).stream()
+                .map(e -> e.fromState() + ":" + e.toState() + ":" + e.reason() + ":" + e.outcome()).toList();
+    }
+
     @Test
-    void marksARunningVmWithoutAProcessOrVersionAsFailed() throws Exception {
+    void bootsAfreshARunningVmWithoutAProcessOrVersion() throws Exception {
         try (VmWorld world = new VmWorld(dir, HOST)) {
-            world.lifecycle.create("web-1", world.definition(128, 0, "standard"), Reason.API).await();
+            Vm vm = world.lifecycle.create("web-1", world.definition(128, 0, "standard"), Reason.API).await();
+            VmWorld.count(vm);
+            world.lifecycle.create("new-1", world.definition(128, 0, "standard"), Reason.API).await();
+            // the server dies during new-1's first hibernation, before any version was committed
+            world.lifecycle.journal().begin(world.fleet.get("new-1"), VmState.HIBERNATING, VmState.HIBERNATED,
+                    Reason.SCHEDULE);
         }
         try (VmWorld restarted = new VmWorld(dir, HOST)) {
-            new Reconciler(restarted.store, restarted.fleet, restarted.lifecycle).atStartup();
-            Vm vm = restarted.fleet.get("web-1");
-            assertThat(vm.state()).isEqualTo(VmState.FAILED);
-            assertThat(restarted.store.vmEvents().listByVm(vm.id()).getLast().error()).contains("its process is gone");
+            List<String> actions = new Reconciler(restarted.store, restarted.fleet, restarted.lifecycle).atStartup()
+                    .actions();
+            assertThat(actions).anySatisfy(a -> assertThat(a).startsWith("web-1: its process is gone")
+                    .endsWith("failed, booting it afresh"));
+            assertThat(actions).anySatisfy(a -> assertThat(a).startsWith("new-1: its hibernation was interrupted")
+                    .endsWith("failed, booting it afresh"));
+            for (String name : List.of("web-1", "new-1")) {
+                for (int i = 0; i < 200 && !(restarted.fleet.get(name).state() instanceof VmState.Running); i++) {
+                    Thread.sleep(25);
+                }
+                assertThat(restarted.fleet.get(name).state()).as(name).isEqualTo(VmState.RUNNING);
+            }
+            assertThat(events(restarted, "web-1")).endsWith("running:failed:reconcile:FAILED",
+                    "failed:running:reconcile:SUCCEEDED");
+            assertThat(events(restarted, "new-1")).as("the interrupted hibernation failed, then a boot")
+                    .endsWith("running:hibernated:schedule:FAILED", "failed:running:reconcile:SUCCEEDED");
+            assertThat(VmWorld.count(restarted.fleet.get("web-1"))).as("no version: the counter starts over").isEqualTo(1);
+            assertThat(restarted.store.vmEvents().listOpen()).isEmpty();
         }
     }
 }

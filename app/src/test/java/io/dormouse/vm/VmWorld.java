@@ -42,10 +42,15 @@ final class VmWorld implements AutoCloseable {
     }
 
     VmWorld(Path dir, Resources hostCapacity, VmConfig config) {
+        this(dir, hostCapacity, config, InstantSource.system());
+    }
+
+    /** @param clock the fleet's clock: idleness and the wake rate */
+    VmWorld(Path dir, Resources hostCapacity, VmConfig config, InstantSource clock) {
         this.dir = dir;
         this.config = config;
         store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("state.db")));
-        fleet = Fleet.load(store, config.defaultWakeEstimate(), InstantSource.system());
+        fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
         hypervisor = FakeHypervisor.create();
         snapshots = SnapshotStore.open(FileBlobStore.open(dir.resolve("blobs")),
                 SnapshotSettings.defaults(dir), InstantSource.system());
@@ -63,6 +68,12 @@ final class VmWorld implements AutoCloseable {
         }
         return new VmDefinition(1, memoryMib, 0, kernel.toString(), null, null, List.of(80), 0, "/healthz",
                 priority, sla, false, "keep");
+    }
+
+    /** The same guest with another SLA class and reservation policy. */
+    static VmDefinition withPolicy(VmDefinition d, String sla, boolean keepReserved, String onUnhealthy) {
+        return new VmDefinition(d.vcpus(), d.memoryMib(), d.netMbps(), d.kernel(), d.initrd(), d.cmdline(), d.ports(),
+                d.readinessPort(), d.readinessPath(), d.priority(), sla, keepReserved, onUnhealthy);
     }
 
     /** Asks the VM's counter for its next value. */

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -44,6 +45,8 @@ public final class FakeHypervisor implements Hypervisor {
     private final LoopbackAddresses addresses;
     private final Map<String, FakeMachine> machines = new ConcurrentHashMap<>();
     private final List<Consumer<MachineExit>> listeners = new CopyOnWriteArrayList<>();
+    private final Set<String> warmed = ConcurrentHashMap.newKeySet();
+    private volatile int poolSize;
 
     public FakeHypervisor(LatencyModel latencies, LoopbackAddresses addresses) {
         this.latencies = latencies;
@@ -69,6 +72,27 @@ public final class FakeHypervisor implements Hypervisor {
         Duration paused = Duration.ofNanos(System.nanoTime() - started);
         end(fake, MachineExit.Reason.HIBERNATED, "hibernated");
         return new SavedState(state.parts(), state.qemuVersion(), state.machineFingerprint(), paused);
+    }
+
+    /** Remembers the size, as QEMU's pool would take it; nothing is started. */
+    @Override
+    public void poolSize(int size) {
+        poolSize = size;
+    }
+
+    @Override
+    public void warmPool(VmSpec spec) {
+        warmed.add(spec.name());
+    }
+
+    /** The pool size last asked for. */
+    public int pooled() {
+        return poolSize;
+    }
+
+    /** The names of the specs whose shapes were asked to be kept warm. */
+    public Set<String> warmed() {
+        return Set.copyOf(warmed);
     }
 
     @Override

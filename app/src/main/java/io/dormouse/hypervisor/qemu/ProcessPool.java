@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,15 +26,20 @@ final class ProcessPool implements AutoCloseable {
         QemuProcess launch(QemuCommand command) throws IOException, InterruptedException;
     }
 
-    private final int size;
+    private volatile int size;
     private final Launcher launcher;
     private final Map<String, ConcurrentLinkedDeque<QemuProcess>> spares = new ConcurrentHashMap<>();
+    /** Every shape asked for, so that a larger size can fill them all. */
+    private final Map<String, QemuCommand> shapes = new ConcurrentHashMap<>();
     private final Set<String> filling = ConcurrentHashMap.newKeySet();
+    private final Consumer<QemuProcess> ended;
     private volatile boolean closed;
 
-    ProcessPool(int size, Launcher launcher) {
+    /** @param ended cleans up after a waiting process the pool ended (its RAM file) */
+    ProcessPool(int size, Launcher launcher, Consumer<QemuProcess> ended) {
         this.size = size;
         this.launcher = launcher;
+        this.ended = ended;
     }
 
     /** A waiting process for {@code command}'s shape, or null; the pool refills in the background. */
@@ -50,8 +56,30 @@ final class ProcessPool implements AutoCloseable {
         return spare;
     }
 
+    /** Keeps {@code next} processes per shape from now on: fills every known shape, or ends the extra ones. */
+    void resize(int next) {
+        if (next < 0) {
+            throw new IllegalArgumentException("pool size must be 0 or more, got " + next);
+        }
+        int before = size;
+        size = next;
+        if (next != before) {
+            LOG.info("QEMU pool: {} pre-started processes per machine shape (was {})", next, before);
+        }
+        for (ConcurrentLinkedDeque<QemuProcess> queue : spares.values()) {
+            QemuProcess extra;
+            while (queue.size() > next && (extra = queue.pollLast()) != null) {
+                end(extra);
+            }
+        }
+        shapes.values().forEach(this::fill);
+    }
+
     /** Starts processes in the background until {@code command}'s shape has {@code size} waiting. */
     void fill(QemuCommand command) {
+        if (!closed && command.spec().disks().isEmpty()) {
+            shapes.putIfAbsent(key(command), command);
+        }
         if (!poolable(command) || !filling.add(key(command))) {
             return;
         }
@@ -59,7 +87,13 @@ final class ProcessPool implements AutoCloseable {
             try {
                 ConcurrentLinkedDeque<QemuProcess> queue = queue(command);
                 while (!closed && queue.size() < size) {
-                    queue.add(launcher.launch(command));
+                    QemuProcess spare = launcher.launch(command);
+                    // the pool may have shrunk or closed during the launch: no process outlives it
+                    if (closed || queue.size() >= size) {
+                        end(spare);
+                        break;
+                    }
+                    queue.add(spare);
                 }
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot pre-start QEMU for the pool: {}", e.getMessage());
@@ -90,13 +124,18 @@ final class ProcessPool implements AutoCloseable {
         for (ConcurrentLinkedDeque<QemuProcess> queue : spares.values()) {
             QemuProcess spare;
             while ((spare = queue.pollFirst()) != null) {
-                try {
-                    spare.kill();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                end(spare);
             }
         }
+    }
+
+    private void end(QemuProcess spare) {
+        try {
+            spare.kill();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        ended.accept(spare);
     }
 
     private boolean poolable(QemuCommand command) {

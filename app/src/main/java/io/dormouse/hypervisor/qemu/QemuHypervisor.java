@@ -259,6 +259,16 @@ public final class QemuHypervisor implements Hypervisor {
         listeners.add(listener);
     }
 
+    @Override
+    public void poolSize(int size) {
+        processes.resizePool(size);
+    }
+
+    @Override
+    public void warmPool(VmSpec spec) {
+        processes.refill(command(spec));
+    }
+
     /** Waits until the pool holds its pre-started processes for {@code spec}'s shape; false on timeout. */
     public boolean awaitPool(VmSpec spec, Duration timeout) throws InterruptedException {
         return processes.awaitPool(command(spec), timeout);

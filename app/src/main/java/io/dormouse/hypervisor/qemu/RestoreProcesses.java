@@ -35,7 +35,8 @@ final class RestoreProcesses implements AutoCloseable {
         this.files = files;
         this.qmpTimeout = settings.qmpTimeout();
         this.pool = new ProcessPool(settings.poolSize(),
-                command -> launch(command, files.poolDirectory(sequence.incrementAndGet()), true));
+                command -> launch(command, files.poolDirectory(sequence.incrementAndGet()), true),
+                spare -> files.deleteQuietly(spare.directory()));
     }
 
     /** Starts {@code command} with a new RAM file in {@code directory}, waiting for QMP. */
@@ -86,6 +87,11 @@ final class RestoreProcesses implements AutoCloseable {
     /** Tops the pool up for {@code command}'s shape, in the background. */
     void refill(QemuCommand command) {
         pool.fill(command);
+    }
+
+    /** Keeps {@code size} pre-started processes per shape from now on. */
+    void resizePool(int size) {
+        pool.resize(size);
     }
 
     boolean awaitPool(QemuCommand command, Duration timeout) throws InterruptedException {

@@ -148,6 +148,51 @@ class QemuHypervisorIT extends HypervisorContract {
         lastSaved = second;
     }
 
+    @Test
+    @Order(24)
+    void thePoolFollowsTheSizeItIsGivenWhileItRuns() throws Exception {
+        long before = count(machine);
+        Path data = dir.resolve("resized");
+        try (QemuHypervisor resized = QemuHypervisor.create(QemuSettings.defaults(data)
+                .withAcceleration(Acceleration.TCG).withAddressOctet(75).withStopTimeout(Duration.ofSeconds(2)))) {
+            SavedState state = hibernate(machine);
+            nextExit();
+            resized.warmPool(machine.spec());
+            assertThat(poolProcesses(data)).as("size 0: nothing pre-started").isEmpty();
+
+            resized.poolSize(2);
+            assertThat(resized.awaitPool(machine.spec(), WAIT)).isTrue();
+            assertThat(poolProcesses(data)).as("size 2, for the shape warmed before").hasSize(2);
+            Machine woken = resized.restore(machine.spec(), state);
+            assertThat(((QemuMachine) woken).wakeSteps().source()).isEqualTo("pool");
+            assertThat(count(woken)).isEqualTo(before + 1);
+
+            resized.poolSize(0);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (poolProcesses(data).size() > 1 && System.nanoTime() < deadline) {
+                sleep(50); // a refill under way ends its process once launched
+            }
+            assertThat(poolProcesses(data)).as("size 0: only the restored machine runs from the pool directory")
+                    .containsExactly(((QemuMachine) woken).pid());
+            try (var files = Files.walk(data.resolve("pool"))) {
+                assertThat(files.filter(f -> f.getFileName().toString().startsWith("ram-")))
+                        .as("RAM files in the pool directory").hasSize(1);
+            }
+            lastSaved = resized.hibernate(woken, dir.resolve("from-resized-pool"));
+        }
+        machine = qemu.restore(machine.spec(), lastSaved);
+        assertThat(count(machine)).isEqualTo(before + 2);
+    }
+
+    /** QEMU processes of this JVM whose files live in {@code data}'s pool directory. */
+    private static List<Long> poolProcesses(Path data) {
+        String pool = data.resolve("pool").toAbsolutePath().normalize() + "/";
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().arguments().map(a -> List.of(a).stream().anyMatch(s -> s.contains(pool)))
+                        .orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
     private Path qemuDirectory(Machine m) {
         return dir.resolve("data/vms").resolve(m.name());
     }
