@@ -75,7 +75,8 @@ public final class Server implements AutoCloseable {
         HostRecord localHost = LocalHost.register(store.hosts());
         SnapshotBackend snapshots = SnapshotBackend.open(config.snapshot(), dataDir, System.getenv(), InstantSource.system());
         parts.add(snapshots);
-        VmParts vms = VmParts.start(config.vm(), config.schedule(), store, snapshots.store(), localHost, registry, dataDir);
+        VmParts vms = VmParts.start(config.vm(), config.schedule(), store, snapshots.store(), snapshots.cache(), localHost,
+                registry, dataDir);
         parts.add(vms);
         DnsQueryCounts dnsQueries = new DnsQueryCounts();
         List<Cidr> excluded = config.telemetry().excludedSources().stream().map(Cidr::parse).toList();

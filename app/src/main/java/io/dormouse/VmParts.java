@@ -15,9 +15,11 @@ import io.dormouse.schedule.Connections;
 import io.dormouse.schedule.HibernationScheduler;
 import io.dormouse.schedule.SchedulePolicy;
 import io.dormouse.schedule.Schedules;
+import io.dormouse.snapshot.RestoreCache;
 import io.dormouse.snapshot.SnapshotStore;
 import io.dormouse.state.HostRecord;
 import io.dormouse.state.StateStore;
+import io.dormouse.vm.CachedVersions;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.Heartbeat;
 import io.dormouse.vm.Lifecycle;
@@ -25,7 +27,10 @@ import io.dormouse.vm.Reason;
 import io.dormouse.vm.Provisioning;
 import io.dormouse.vm.Reconciler;
 import io.dormouse.vm.ServerStop;
+import io.dormouse.vm.VersionFiles;
+import io.dormouse.vm.Vm;
 import io.dormouse.vm.VmMetrics;
+import io.dormouse.vm.VmState;
 import io.dormouse.vm.WakeCoordinator;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -33,13 +38,16 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,11 +75,15 @@ final class VmParts implements AutoCloseable {
     private final StateStore store;
     private final MeterRegistry registry;
     private final InstantSource clock;
+    /** The restore cache, or null when {@code snapshot.cache.max-size} is 0. */
+    private final CachedVersions cached;
+    /** Gives the cache its wake hints once started. */
+    private volatile HibernationScheduler scheduler;
     private final ExecutorService fitting = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("schedule-fit").daemon().factory());
 
     private VmParts(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
-                    HostRecord localHost, MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
+                    RestoreCache cache, HostRecord localHost, MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
         this.hypervisor = hypervisor;
         InstantSource clock = InstantSource.system();
         fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
@@ -82,7 +94,9 @@ final class VmParts implements AutoCloseable {
                 config.preemption(), vm -> fleet.idleFor(vm, config.preemptIdleAfter()), clock);
         VmMetrics metrics = new VmMetrics(registry);
         metrics.watch(fleet, allocator);
-        lifecycle = new Lifecycle(store, fleet, hypervisor, snapshots, allocator, metrics, config,
+        cached = cache.maxBytes() == 0 ? null : new CachedVersions(cache, snapshots, this::nextWake, registry);
+        lifecycle = new Lifecycle(store, fleet, hypervisor, snapshots,
+                cached == null ? VersionFiles.direct(snapshots) : cached, allocator, metrics, config,
                 dataDir.resolve("saves"));
         wakes = new WakeCoordinator(fleet, lifecycle::wake, config.wakeWaiters());
         reconciler = new Reconciler(store, fleet, lifecycle);
@@ -109,8 +123,9 @@ final class VmParts implements AutoCloseable {
      */
     void startScheduler(Connections connections) {
         if (schedule.mode() != ScheduleConfig.Mode.OFF) {
-            HibernationScheduler scheduler = new HibernationScheduler(schedule, fleet, store, schedules,
-                    new LifecycleActions(lifecycle, wakes), connections, this::freeRoom, registry, clock, fitting);
+            scheduler = new HibernationScheduler(schedule, fleet, store, schedules,
+                    new LifecycleActions(lifecycle, wakes, this::materializeAhead), connections, this::freeRoom, registry,
+                    clock, fitting);
             chore("schedule", schedule.interval(), scheduler::round);
         }
     }
@@ -120,11 +135,27 @@ final class VmParts implements AutoCloseable {
         return allocator.hosts().stream().map(h -> allocator.free(h.name())).reduce(Resources.NONE, Resources::plus);
     }
 
+    /** When the scheduler's forecast next expects the VM: the restore cache's eviction hint. */
+    private Optional<Instant> nextWake(long vm) {
+        HibernationScheduler s = scheduler;
+        return s == null ? Optional.empty() : s.nextWake(vm);
+    }
+
+    /** Has the restore cache materialize a hibernated VM's last version in the background; returns at once. */
+    private void materializeAhead(String name) {
+        Optional<Vm> vm = fleet.find(name);
+        if (cached != null && vm.isPresent() && vm.get().state() instanceof VmState.Hibernated
+                && vm.get().saved() != null) {
+            cached.ahead(vm.get().id(), vm.get().saved().version());
+        }
+    }
+
     /**
-     * The scheduler's actions on the lifecycle. Restores here materialize the version as they start, not
-     * through the snapshot cache, so there is nothing to materialize ahead.
+     * The scheduler's actions on the lifecycle; a wake that has to wait has its version materialized
+     * into the restore cache meanwhile.
      */
-    private record LifecycleActions(Lifecycle lifecycle, WakeCoordinator wakes) implements Actions {
+    private record LifecycleActions(Lifecycle lifecycle, WakeCoordinator wakes, Consumer<String> ahead)
+            implements Actions {
         @Override
         public void hibernate(String vm) {
             lifecycle.hibernate(vm, Reason.SCHEDULE);
@@ -134,13 +165,18 @@ final class VmParts implements AutoCloseable {
         public CompletableFuture<?> wake(String vm) {
             return wakes.wake(vm, Reason.SCHEDULE);
         }
+
+        @Override
+        public void materializeAhead(String vm) {
+            ahead.accept(vm);
+        }
     }
 
     static VmParts start(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
-                         HostRecord localHost, MeterRegistry registry, Path dataDir) {
+                         RestoreCache cache, HostRecord localHost, MeterRegistry registry, Path dataDir) {
         Hypervisor hypervisor = hypervisor(config, dataDir);
         try {
-            return new VmParts(config, schedule, store, snapshots, localHost, registry, dataDir, hypervisor);
+            return new VmParts(config, schedule, store, snapshots, cache, localHost, registry, dataDir, hypervisor);
         } catch (RuntimeException | Error e) {
             hypervisor.close();
             throw e;
@@ -187,6 +223,9 @@ final class VmParts implements AutoCloseable {
         chores.forEach(Thread::interrupt);
         ServerStop.run(fleet, lifecycle, onStop, STOP_TIMEOUT);
         fitting.shutdownNow();
+        if (cached != null) {
+            cached.close();
+        }
         hypervisor.close();
     }
 }

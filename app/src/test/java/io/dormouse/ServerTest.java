@@ -143,7 +143,9 @@ class ServerTest {
         assertThat(res.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
         assertThat(res.body()).contains("jvm_memory_used_bytes", "process_uptime_seconds",
                 "hikaricp_connections_active{application=\"dormouse\",pool=\"dormouse-state\"}",
-                "dormouse_api_requests_seconds_count{application=\"dormouse\",method=\"GET\",status=\"200\"}");
+                "dormouse_api_requests_seconds_count{application=\"dormouse\",method=\"GET\",status=\"200\"}",
+                "dormouse_snapshot_cache_restores_total{application=\"dormouse\",outcome=\"miss\"} 0.0",
+                "dormouse_snapshot_cache_held_bytes{application=\"dormouse\"} 0.0");
     }
 
     @Test

@@ -119,6 +119,11 @@ public final class RestoreCache {
         }
     }
 
+    /** Bytes of parts the cache may hold; 0 when it keeps nothing. */
+    public long maxBytes() {
+        return maxBytes;
+    }
+
     /** Bytes of parts held now. */
     public synchronized long bytes() {
         return bytes;

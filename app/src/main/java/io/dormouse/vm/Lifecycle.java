@@ -56,6 +56,7 @@ public final class Lifecycle {
     private final Fleet fleet;
     private final Hypervisor hypervisor;
     private final SnapshotStore snapshots;
+    private final VersionFiles files;
     private final Allocator allocator;
     private final Journal journal;
     private final VmMetrics metrics;
@@ -66,12 +67,20 @@ public final class Lifecycle {
     private final Map<String, Object> locks = new ConcurrentHashMap<>();
     private final Set<Long> restoredBefore = ConcurrentHashMap.newKeySet();
 
+    /** Restores materialize each version straight from {@code snapshots} into their run directory. */
     public Lifecycle(StateStore store, Fleet fleet, Hypervisor hypervisor, SnapshotStore snapshots, Allocator allocator,
                      VmMetrics metrics, VmConfig config, Path workDir) {
+        this(store, fleet, hypervisor, snapshots, VersionFiles.direct(snapshots), allocator, metrics, config, workDir);
+    }
+
+    /** Restores get their version's files from {@code files}, told when a VM's versions change. */
+    public Lifecycle(StateStore store, Fleet fleet, Hypervisor hypervisor, SnapshotStore snapshots, VersionFiles files,
+                     Allocator allocator, VmMetrics metrics, VmConfig config, Path workDir) {
         this.store = store;
         this.fleet = fleet;
         this.hypervisor = hypervisor;
         this.snapshots = snapshots;
+        this.files = files;
         this.allocator = allocator;
         this.metrics = metrics;
         this.config = config;
@@ -178,6 +187,7 @@ public final class Lifecycle {
         Journal.Step step = begin(name, VmState.TERMINATED, VmState.TERMINATED, reason);
         allocator.release(name);
         dirs.dropAll(step.vm().id());
+        files.forget(step.vm().id());
         Vm done = journal.succeed(step, step.vm(), null, null);
         return new Pending(step.vm(), CompletableFuture.completedFuture(done));
     }
@@ -288,6 +298,7 @@ public final class Lifecycle {
             machines.remove(vm.name(), machine);
             OptionalLong parent = vm.saved() == null ? OptionalLong.empty() : OptionalLong.of(vm.saved().version());
             Version version = snapshots.commit(vm.id(), state, parent);
+            files.forget(vm.id());
             store.snapshotVersions().add(new SnapshotVersion(vm.id(), version.number(), version.parent(),
                     version.manifestKey(), version.createdAt(), version.totalBytes(), version.newBytes(),
                     version.qemuVersion(), version.machineFingerprint()));
@@ -319,8 +330,13 @@ public final class Lifecycle {
         boolean cold = restoredBefore.add(vm.id());
         try {
             String host = room(vm);
-            SavedState state = snapshots.materialize(vm.id(), saved.version(), dirs.newRun(vm.id(), step.event()));
-            Machine machine = hypervisor.restore(MachineSpecs.of(vm, config.readyTimeout()), state);
+            SavedState state = files.materialize(vm.id(), saved.version(), dirs.newRun(vm.id(), step.event()));
+            Machine machine;
+            try {
+                machine = hypervisor.restore(MachineSpecs.of(vm, config.readyTimeout()), state);
+            } finally {
+                files.released(vm.id());
+            }
             machines.put(vm.name(), machine);
             Duration took = step.elapsed();
             Vm woken = vm.withSaved(saved).withWakeEstimate(fleet.recordRestore(vm.id(), took));

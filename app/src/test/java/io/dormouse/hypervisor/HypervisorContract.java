@@ -243,6 +243,26 @@ public abstract class HypervisorContract {
     }
 
     @Test
+    @Order(9)
+    void aRestoredGuestNeverWritesTheFilesOfItsState() throws Exception {
+        long before = count(machine);
+        SavedState saved = hibernate(machine);
+        nextExit();
+        List<String> hashes = hashes(saved);
+        machine = hypervisor.restore(machine.spec(), saved);
+        for (int i = 1; i <= 20; i++) {
+            assertThat(count(machine)).isEqualTo(before + i);
+        }
+        hypervisor.stop(machine);
+        nextExit();
+
+        assertThat(hashes(saved)).as("the state's files after its guest changed its memory").isEqualTo(hashes);
+        machine = hypervisor.restore(machine.spec(), saved);
+        assertThat(count(machine)).as("a second restore of the same state").isEqualTo(before + 1);
+        lastSaved = saved;
+    }
+
+    @Test
     @Order(100)
     void stopsAndFreesTheAddress() throws Exception {
         Machine stopping = machine;

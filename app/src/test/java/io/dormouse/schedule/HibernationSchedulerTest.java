@@ -43,6 +43,7 @@ class HibernationSchedulerTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final List<String> hibernated = new CopyOnWriteArrayList<>();
     private final List<String> woken = new CopyOnWriteArrayList<>();
+    private final List<String> materialized = new CopyOnWriteArrayList<>();
     private final Actions actions = new Actions() {
         @Override
         public void hibernate(String vm) {
@@ -53,6 +54,11 @@ class HibernationSchedulerTest {
         public CompletableFuture<?> wake(String vm) {
             woken.add(vm);
             return CompletableFuture.completedFuture(null);
+        }
+
+        @Override
+        public void materializeAhead(String vm) {
+            materialized.add(vm);
         }
     };
     private Connections connections = Connections.NONE;
@@ -210,6 +216,8 @@ class HibernationSchedulerTest {
         scheduler(config(ScheduleConfig.Mode.ACT, Duration.ofMinutes(1), Duration.ofHours(1), 4)).round();
 
         assertThat(woken).containsExactly("gold-low", "standard-high");
+        assertThat(materialized).as("the deferred wakes' versions").containsExactlyInAnyOrder("bronze-high",
+                "standard-low");
         assertThat(stored(bronze)).singleElement().satisfies(d -> {
             assertThat(d.acted()).isFalse();
             assertThat(d.reason()).contains("deferred: needs 1 vCPU and 512 MiB, free 14 vCPU and 0 MiB");
@@ -224,6 +232,7 @@ class HibernationSchedulerTest {
         }
         scheduler(config(ScheduleConfig.Mode.ACT, Duration.ofMinutes(1), Duration.ofHours(1), 2)).round();
         assertThat(woken).containsExactly("a", "b");
+        assertThat(materialized).containsExactly("c");
         assertThat(schedules.latest("c")).get().extracting(Schedules.Latest::note)
                 .isEqualTo("deferred: 2 proactive wakes allowed at once are taken");
     }

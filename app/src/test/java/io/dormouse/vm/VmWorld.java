@@ -7,10 +7,12 @@ import io.dormouse.blob.FileBlobStore;
 import io.dormouse.config.DormouseConfig;
 import io.dormouse.config.VmConfig;
 import io.dormouse.hypervisor.fake.FakeHypervisor;
+import io.dormouse.snapshot.RestoreCache;
 import io.dormouse.snapshot.SnapshotSettings;
 import io.dormouse.snapshot.SnapshotStore;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.StateStore;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,7 +26,7 @@ import java.util.List;
 
 /**
  * A VM manager on a temporary directory: SQLite state, a file snapshot store, the fake hypervisor and
- * one host of the given capacity.
+ * one host of the given capacity; restores read through a restore cache when it is given room.
  */
 final class VmWorld implements AutoCloseable {
 
@@ -36,17 +38,30 @@ final class VmWorld implements AutoCloseable {
     final Allocator allocator;
     final Lifecycle lifecycle;
     final VmConfig config;
+    final RestoreCache cache;
+    /** The cache as restores see it; null without room for one. */
+    final CachedVersions cached;
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     VmWorld(Path dir, Resources hostCapacity) {
         this(dir, hostCapacity, DormouseConfig.defaults().vm());
     }
 
     VmWorld(Path dir, Resources hostCapacity, VmConfig config) {
-        this(dir, hostCapacity, config, InstantSource.system());
+        this(dir, hostCapacity, config, InstantSource.system(), 0);
     }
 
     /** @param clock the fleet's clock: idleness and the wake rate */
     VmWorld(Path dir, Resources hostCapacity, VmConfig config, InstantSource clock) {
+        this(dir, hostCapacity, config, clock, 0);
+    }
+
+    /** @param cacheBytes room in the restore cache; 0: restores materialize straight from the store */
+    VmWorld(Path dir, Resources hostCapacity, VmConfig config, long cacheBytes) {
+        this(dir, hostCapacity, config, InstantSource.system(), cacheBytes);
+    }
+
+    VmWorld(Path dir, Resources hostCapacity, VmConfig config, InstantSource clock, long cacheBytes) {
         this.dir = dir;
         this.config = config;
         store = StateStore.open(DatabaseSettings.sqlite(dir.resolve("state.db")));
@@ -56,7 +71,10 @@ final class VmWorld implements AutoCloseable {
                 SnapshotSettings.defaults(dir), InstantSource.system());
         allocator = new Allocator(List.of(new Host("local", hostCapacity)), config.preemption(),
                 vm -> fleet.idleFor(vm, config.preemptIdleAfter()), InstantSource.system());
-        lifecycle = new Lifecycle(store, fleet, hypervisor, snapshots, allocator, VmMetrics.none(), config,
+        cache = RestoreCache.open(dir.resolve("cache"), cacheBytes);
+        cached = cacheBytes == 0 ? null : new CachedVersions(cache, snapshots, RestoreCache.WakeHints.NONE, registry);
+        lifecycle = new Lifecycle(store, fleet, hypervisor, snapshots,
+                cached == null ? VersionFiles.direct(snapshots) : cached, allocator, VmMetrics.none(), config,
                 dir.resolve("vms"));
     }
 
@@ -87,6 +105,9 @@ final class VmWorld implements AutoCloseable {
 
     @Override
     public void close() {
+        if (cached != null) {
+            cached.close();
+        }
         hypervisor.close();
         store.close();
     }

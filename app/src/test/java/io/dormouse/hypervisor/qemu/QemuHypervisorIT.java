@@ -118,11 +118,13 @@ class QemuHypervisorIT extends HypervisorContract {
                 .withStopTimeout(Duration.ofSeconds(2)))) {
             SavedState state = hibernate(machine);
             nextExit();
+            List<String> hashes = hashes(state);
             assertThat(pooled.awaitPool(machine.spec(), WAIT)).isTrue();
             Machine woken = pooled.restore(machine.spec(), state);
             assertThat(((QemuMachine) woken).wakeSteps().source()).isEqualTo("pool");
             assertThat(count(woken)).isEqualTo(before + 1);
             lastSaved = pooled.hibernate(woken, dir.resolve("from-pool"));
+            assertThat(hashes(state)).as("the state restored into a pooled process, after it ran").isEqualTo(hashes);
         }
         machine = qemu.restore(machine.spec(), lastSaved);
         assertThat(count(machine)).isEqualTo(before + 2);
