@@ -112,7 +112,7 @@ class SimulateCommandTest {
         int code = run("--traces", traces().toString(), "--policy", "idle-timeout,sometimes");
 
         assertThat(code).isEqualTo(Cli.USAGE);
-        assertThat(err.toString()).contains("--policy sometimes: unknown; choose from always-on, idle-timeout, tuned-timeout, hybrid-histogram, predictive, oracle");
+        assertThat(err.toString()).contains("--policy sometimes: unknown; choose from always-on, idle-timeout, tuned-timeout, hybrid-histogram, predictive, expected-cost, oracle");
     }
 
     @Test
