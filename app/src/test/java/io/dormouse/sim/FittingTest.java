@@ -8,7 +8,12 @@ class FittingTest {
 
     /** A week of history and a day scored, with a request every {@code every} steps. */
     private static VmRun periodic(int every) {
-        VmRun run = new VmRun(2016 + 288, 2016);
+        return periodic(every, 1);
+    }
+
+    /** A week of history and {@code days} scored, with a request every {@code every} steps. */
+    private static VmRun periodic(int every, int days) {
+        VmRun run = new VmRun(2016 + days * 288, 2016);
         for (int t = 0; t < run.steps; t++) {
             run.requests[t] = t % every == 0 ? 3 : 0;
             run.demand[t] = run.requests[t];
@@ -87,5 +92,23 @@ class FittingTest {
         assertThat(awake[lastRequest + 3]).as("hibernated after 2 quiet steps").isFalse();
         assertThat(awake[run.from + 288]).as("still hibernated after midnight").isFalse();
         assertThat(awake[run.from + 288 + 10]).isFalse();
+    }
+
+    @Test
+    void theExpectedCostLimitsOfADayDependOnlyOnTheStepsBeforeItsMidnight() {
+        VmRun a = periodic(13, 2);
+        VmRun b = periodic(13, 2);
+        for (int t = b.from; t < b.steps; t++) {
+            b.requests[t] = t % 3 == 0 ? 1 : 0;   // a different scored part: pauses of 2 steps
+        }
+
+        Fitting.expectedCost(a, new QuietHazard());
+        Fitting.expectedCost(b, new QuietHazard());
+
+        int perDay = Family.EXPECTED_COSTS.length * QuietHazard.CONTEXTS;
+        assertThat(java.util.Arrays.copyOf(b.quietLimit, perDay)).as("the first scored day's limits")
+                .isEqualTo(java.util.Arrays.copyOf(a.quietLimit, perDay));
+        assertThat(java.util.Arrays.copyOfRange(b.quietLimit, perDay, 2 * perDay))
+                .as("the second day learns from the first").isNotEqualTo(java.util.Arrays.copyOfRange(a.quietLimit, perDay, 2 * perDay));
     }
 }
