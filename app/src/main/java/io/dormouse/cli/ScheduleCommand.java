@@ -21,7 +21,7 @@ import picocli.CommandLine.Spec;
                 "  dormouse vm schedule web-1",
                 "  dormouse vm schedule web-1 --set kind=predictive --set hibernateAfter=20m --set tune=true",
                 "  dormouse vm schedule web-1 --set 'alwaysOn=Mon-Fri 08:00-18:00' --set 'alwaysOn=Sat 10:00-12:00'",
-                "Fields: kind (fixed-idle, hybrid-histogram, predictive, always-on), hibernateBelow, hibernateAfter,"
+                "Fields: kind (fixed-idle, hybrid-histogram, predictive, expected-cost, always-on), hibernateBelow, hibernateAfter,"
                         + " wakeAbove, wakeMargin, minimumAwake, maxTransitionsPerHour, alwaysOn (repeat it for"
                         + " several windows; empty clears them), tune."})
 final class ScheduleCommand implements Runnable {

@@ -46,7 +46,7 @@ public final class SimulateCommand implements Callable<Integer> {
     int vms;
 
     @Option(names = "--policy", split = ",", paramLabel = "POLICY",
-            description = "Policies to compare (default: all): always-on, idle-timeout, tuned-timeout, hybrid-histogram, predictive, oracle.")
+            description = "Policies to compare (default: all): always-on, idle-timeout, tuned-timeout, hybrid-histogram, predictive, expected-cost, oracle.")
     List<String> policies;
 
     @Option(names = "--history", defaultValue = "7d", description = "Leading part of each trace learned from, not scored (default: ${DEFAULT-VALUE}).")

@@ -16,7 +16,9 @@ import java.time.Duration;
  * <li>a running VM is hibernated when, in this order, its policy kind is not always-on, it is outside
  *     every always-on window, it has no active connection, it has been up for at least
  *     {@code minimumAwake}, the flap guard allows, and demand stays below {@code hibernateBelow}:
- *     observed over the last {@code hibernateAfter} (fixed-idle), or observed now and predicted over
+ *     observed over the last {@code hibernateAfter} (fixed-idle), quiet for as long as the VM's past quiet
+ *     gaps like the present one make worth staying awake with a cold start worth {@code hibernateAfter} of
+ *     idle awake time (expected-cost, {@link QuietGaps}), or observed now and predicted over
  *     the next {@code max(hibernateAfter, lead + step)} with no always-on window in it
  *     (hybrid-histogram, predictive);
  * <li>a hibernated VM is woken ahead when its kind is always-on, an always-on window begins within
@@ -56,9 +58,23 @@ public final class Decider {
             return flapGuard(p, s);
         }
         long step = s.step().toMillis();
-        return p.kind() == SchedulePolicy.Kind.FIXED_IDLE
-                ? quietObserved(p, s, step)
-                : quietPredicted(p, s, step, now);
+        return switch (p.kind()) {
+            case FIXED_IDLE -> quietObserved(p, s, step);
+            case EXPECTED_COST -> quietPastLimit(p, s, step, now);
+            default -> quietPredicted(p, s, step, now);
+        };
+    }
+
+    /** Expected-cost kind: hibernate once the quiet time reaches the limit the VM's past gaps like this one give. */
+    private static Decision quietPastLimit(SchedulePolicy p, Situation s, long step, long now) {
+        int quiet = QuietGaps.trailingQuiet(s.observed(), p.hibernateBelow());
+        if (quiet == 0) {
+            return new Stay(Why.BUSY_NOW, s.observed().latest(), p.hibernateBelow(), null);
+        }
+        int limit = QuietGaps.limit(s.observed(), p.hibernateBelow(), step, now, p.hibernateAfter().toMillis());
+        return quiet < limit
+                ? new Stay(Why.QUIET_UNDER_LIMIT, quiet, limit, null)
+                : new Hibernate(Why.QUIET_PAST_LIMIT, quiet, limit, Duration.ofMillis(quiet * step));
     }
 
     private static Decision quietObserved(SchedulePolicy p, Situation s, long step) {
@@ -113,7 +129,7 @@ public final class Decider {
         if (p.alwaysOn().overlaps(now, now + lead)) {
             return new WakeAhead(Why.ALWAYS_ON_WINDOW_AHEAD, Double.NaN, Double.NaN, Duration.ofMillis(lead));
         }
-        if (p.kind() == SchedulePolicy.Kind.FIXED_IDLE) {
+        if (p.kind() == SchedulePolicy.Kind.FIXED_IDLE || p.kind() == SchedulePolicy.Kind.EXPECTED_COST) {
             return stay(Why.REACTIVE_ONLY);
         }
         if (s.transitionsLastHour() >= p.maxTransitionsPerHour()) {

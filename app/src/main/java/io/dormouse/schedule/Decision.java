@@ -62,7 +62,9 @@ public sealed interface Decision {
         SHORT_FORECAST("the forecast covers %1$.0f steps, %2$.0f needed"),
         BUSY_PREDICTED("predicted demand %1$.3g at +%3$s is not below %2$.3g"),
         QUIET_PREDICTED("predicted demand stays below %2$.3g for the next %3$s (peak %1$.3g)"),
-        REACTIVE_ONLY("policy kind fixed-idle: woken by DNS or the front door only"),
+        REACTIVE_ONLY("policy kind fixed-idle or expected-cost: woken by DNS or the front door only"),
+        QUIET_UNDER_LIMIT("quiet for %1$.0f steps, under the %2$.0f its past gaps make worth staying awake"),
+        QUIET_PAST_LIMIT("quiet for %1$.0f steps, past the %2$.0f its past gaps make worth staying awake"),
         DEMAND_NOW("demand now %1$.3g is above the wake threshold %2$.3g"),
         DEMAND_AHEAD("predicted demand %1$.3g at +%3$s crosses the wake threshold %2$.3g within restore time"
                 + " plus margin"),

@@ -13,7 +13,8 @@ import java.util.Objects;
  * @param kind                  which signal decides: see {@link Kind}
  * @param hibernateBelow        a running VM may hibernate while demand stays strictly below this
  * @param hibernateAfter        for how long demand must stay below {@code hibernateBelow}: observed
- *                              for {@link Kind#FIXED_IDLE}, predicted ahead for the forecasting kinds
+ *                              for {@link Kind#FIXED_IDLE}, predicted ahead for the forecasting kinds; for
+ *                              {@link Kind#EXPECTED_COST} the idle awake time a cold start is worth
  * @param wakeAbove             a hibernated VM is woken ahead when predicted demand goes strictly above
  *                              this; at least {@code hibernateBelow}
  * @param wakeMargin            how much earlier than its expected restore time a VM is woken
@@ -35,6 +36,12 @@ public record SchedulePolicy(Kind kind, double hibernateBelow, Duration hibernat
         HYBRID_HISTOGRAM,
         /** Hibernate and wake ahead on the forecast of the model that backtests best for the VM. */
         PREDICTIVE,
+        /**
+         * Hibernate once the quiet time reaches the limit that, on the VM's own past quiet gaps like the present
+         * one, costs least with a cold start worth {@code hibernateAfter} of idle awake time (the ski-rental
+         * rule learned per VM); never woken ahead.
+         */
+        EXPECTED_COST,
         /** Never hibernated by the scheduler; woken whenever it sleeps. */
         ALWAYS_ON;
 
@@ -51,7 +58,7 @@ public record SchedulePolicy(Kind kind, double hibernateBelow, Duration hibernat
                 }
             }
             throw new ScheduleException("kind", "kind must be one of fixed-idle, hybrid-histogram, predictive,"
-                    + " always-on, got '" + label + "'");
+                    + " expected-cost, always-on, got '" + label + "'");
         }
     }
 

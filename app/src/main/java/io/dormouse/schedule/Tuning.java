@@ -116,13 +116,14 @@ public final class Tuning {
         Tuned best = null;
         int candidates = 0;
         Duration replayed = step.multipliedBy(demand.length);
+        // an expected-cost VM's hibernateAfter is the price of a cold start, not a threshold to tune
         List<Duration> durations = base.kind() == SchedulePolicy.Kind.ALWAYS_ON
-                ? List.of(base.hibernateAfter()) : grid.durations();
+                || base.kind() == SchedulePolicy.Kind.EXPECTED_COST ? List.of(base.hibernateAfter()) : grid.durations();
         List<Double> levels = base.kind() == SchedulePolicy.Kind.ALWAYS_ON ? List.of(base.hibernateBelow()) : grid.levels();
         for (Duration after : durations) {
             for (double below : levels) {
                 List<Double> aboves = switch (base.kind()) {
-                    case FIXED_IDLE -> List.of(below);
+                    case FIXED_IDLE, EXPECTED_COST -> List.of(below);
                     case ALWAYS_ON -> List.of(base.wakeAbove());
                     case PREDICTIVE, HYBRID_HISTOGRAM -> grid.levels().stream().filter(a -> a >= below).toList();
                 };

@@ -20,6 +20,7 @@ final class Decisions {
             case Policy.TunedTimeout t -> idleTimeout(run, run.tunedTimeout[tunedIndex(t)], awake);
             case Policy.HybridHistogram h -> hybrid(run, h.keepAliveScale(), awake);
             case Policy.Predictive p -> scheduler.decide(ScheduledDecisions.policy(p.threshold()), run, awake);
+            case Policy.ExpectedCost e -> expectedCost(run, costIndex(e), awake);
             case Policy.Oracle o -> oracle(run, (int) Math.max(1, o.minGap().toMinutes() / STEP_MINUTES), awake);
         }
     }
@@ -31,6 +32,39 @@ final class Decisions {
             }
         }
         throw new SimulationException("tuned timeout cost " + t.idleHourCost() + " is not one the fleet was tuned for");
+    }
+
+    private static int costIndex(Policy.ExpectedCost e) {
+        for (int i = 0; i < Family.EXPECTED_COSTS.length; i++) {
+            if (Family.EXPECTED_COSTS[i] == e.idleHourCost()) {
+                return i;
+            }
+        }
+        throw new SimulationException("expected-cost " + e.idleHourCost() + " is not one the fleet was fitted for");
+    }
+
+    /**
+     * Awake while the quiet time is shorter than the limit for the context the gap started in, from the
+     * day of the gap's first scored step: a new day's limit does not wake a VM in the middle of a gap.
+     */
+    static void expectedCost(VmRun run, int cost, boolean[] awake) {
+        int last = Integer.MIN_VALUE / 2;
+        int busyRun = 0;
+        int perDay = Family.EXPECTED_COSTS.length * QuietHazard.CONTEXTS;
+        int limit = -1;
+        for (int t = 0; t < run.steps; t++) {
+            if (t >= run.from) {
+                if (limit < 0) {
+                    limit = run.quietLimit[run.day(t) * perDay + cost * QuietHazard.CONTEXTS + QuietHazard.context(last, busyRun)];
+                }
+                awake[t] = t - 1 - last < limit;
+            }
+            if (run.requests[t] > 0) {
+                busyRun = last == t - 1 ? busyRun + 1 : 1;
+                last = t;
+                limit = -1;
+            }
+        }
     }
 
     /** Awake while fewer than {@code timeout} quiet steps have passed since the last request. */

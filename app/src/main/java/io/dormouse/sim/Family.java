@@ -16,10 +16,13 @@ public enum Family {
     TUNED_TIMEOUT("tuned-timeout", "cost of an idle awake hour (a cold start costs 1)"),
     HYBRID_HISTOGRAM("hybrid-histogram", "keep-alive scale"),
     PREDICTIVE("predictive", "threshold on the chance of a request in the next step"),
+    EXPECTED_COST("expected-cost", "cost of an idle awake hour (a cold start costs 1)"),
     ORACLE("oracle", "minimum gap (minutes)");
 
     /** The tuned timeout's sweep: what an idle awake hour costs against one cold start. */
     static final double[] TUNED_COSTS = {0.1, 0.2, 0.5, 1, 2, 5, 10};
+    /** The expected-cost rule's sweep, denser than the tuned timeout's: its curve is read between points. */
+    static final double[] EXPECTED_COSTS = {0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 3, 5, 10, 20};
     /** The durations the idle timeouts sweep, and tuning chooses from, in minutes. */
     static final long[] TIMEOUT_MINUTES = {5, 10, 15, 20, 30, 45, 60, 90, 120, 180, 240};
 
@@ -62,6 +65,7 @@ public enum Family {
                     (Policy) new Policy.HybridHistogram(s)).toList();
             case PREDICTIVE -> DoubleStream.of(0.01, 0.02, 0.03, 0.05, 0.08, 0.12, 0.2, 0.3, 0.5, 0.7).mapToObj(t ->
                     (Policy) new Policy.Predictive(t)).toList();
+            case EXPECTED_COST -> DoubleStream.of(EXPECTED_COSTS).mapToObj(c -> (Policy) new Policy.ExpectedCost(c)).toList();
             case ORACLE -> minutes(5, 15, 30, 60, 120).map(m ->
                     (Policy) new Policy.Oracle(Duration.ofMinutes(m))).toList();
         };
@@ -75,6 +79,7 @@ public enum Family {
             case TUNED_TIMEOUT -> List.of(new Policy.TunedTimeout(1));
             case HYBRID_HISTOGRAM -> List.of(new Policy.HybridHistogram(1));
             case PREDICTIVE -> List.of(new Policy.Predictive(0.05));
+            case EXPECTED_COST -> List.of(new Policy.ExpectedCost(1));
             case ORACLE -> List.of(new Policy.Oracle(Duration.ofMinutes(5)));
         };
     }

@@ -76,6 +76,32 @@ final class Fitting {
         }
     }
 
+    /**
+     * Fills the expected-cost rule's quiet limits for every scored day and cost from the VM's complete quiet
+     * gaps before that day's midnight (the history, then each scored day as it is passed).
+     */
+    static void expectedCost(VmRun run, QuietHazard hazard) {
+        hazard.clear();
+        int perDay = Family.EXPECTED_COSTS.length * QuietHazard.CONTEXTS;
+        int[] limits = new int[perDay];
+        int last = Integer.MIN_VALUE / 2;
+        int busyRun = 0;
+        for (int t = 0; t < run.steps; t++) {
+            if (t >= run.from && (t - run.from) % Trace.STEPS_PER_DAY == 0) {
+                hazard.limits(Family.EXPECTED_COSTS, limits);
+                System.arraycopy(limits, 0, run.quietLimit, run.day(t) * perDay, perDay);
+            }
+            if (run.requests[t] > 0) {
+                int quiet = t - 1 - last;
+                if (last >= 0 && quiet > 0) {
+                    hazard.observe(QuietHazard.context(last, busyRun), quiet);
+                }
+                busyRun = quiet == 0 ? busyRun + 1 : 1;
+                last = t;
+            }
+        }
+    }
+
     /** Fits the hybrid histogram's windows for every scored day. */
     static void hybrid(VmRun run) {
         for (int day = 0; day < run.prewarmMinutes.length; day++) {

@@ -139,6 +139,34 @@ public sealed interface Policy {
     }
 
     /**
+     * The expected-cost (ski-rental) rule: each VM hibernates after the quiet time that minimises, over its own
+     * quiet gaps so far in the same context ({@link QuietHazard}), one per cold start plus {@code idleHourCost}
+     * per idle awake hour; wakes on demand only.
+     */
+    record ExpectedCost(double idleHourCost) implements Policy {
+        public ExpectedCost {
+            if (!(idleHourCost > 0) || !Double.isFinite(idleHourCost)) {
+                throw new SimulationException("expected-cost idle hour cost must be positive, got " + idleHourCost);
+            }
+        }
+
+        @Override
+        public Family family() {
+            return Family.EXPECTED_COST;
+        }
+
+        @Override
+        public String label() {
+            return "expected-cost " + trim(idleHourCost);
+        }
+
+        @Override
+        public double parameter() {
+            return idleHourCost;
+        }
+    }
+
+    /**
      * Perfect foresight, the bound: awake exactly for the steps with demand, except that a quiet gap
      * shorter than {@code minGap} is slept through awake (fewer transitions).
      */

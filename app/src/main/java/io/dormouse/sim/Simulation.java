@@ -103,6 +103,8 @@ public final class Simulation {
             boolean hybrid = settings.families().contains(Family.HYBRID_HISTOGRAM);
             boolean tuned = settings.families().contains(Family.TUNED_TIMEOUT);
             boolean predictive = settings.families().contains(Family.PREDICTIVE);
+            boolean expected = settings.families().contains(Family.EXPECTED_COST);
+            QuietHazard hazard = new QuietHazard();
             for (int i = next.getAndIncrement(); i < fleet.size(); i = next.getAndIncrement()) {
                 long t0 = System.nanoTime();
                 run.load(fleet, fleet.vms().get(i), settings.seed(), settings.latency());
@@ -116,6 +118,9 @@ public final class Simulation {
                 }
                 if (predictive) {
                     Fitting.predictive(run, odds);
+                }
+                if (expected) {
+                    Fitting.expectedCost(run, hazard);
                 }
                 long t2 = System.nanoTime();
                 nanos[0] += t1 - t0;

@@ -33,6 +33,11 @@ final class VmRun {
     final byte[] forecastClass;
     /** How busy each step's hour of day was on earlier days, in classes (see {@link Fitting}). */
     final byte[] hourClass;
+    /**
+     * The expected-cost rule's quiet time to hibernate at, in steps, at
+     * {@code [(day * EXPECTED_COSTS.length + cost) * CONTEXTS + context]}, from the gaps before that scored day.
+     */
+    final int[] quietLimit;
     int vm;
 
     VmRun(int steps, int from) {
@@ -50,6 +55,7 @@ final class VmRun {
         observed = new double[steps];
         forecastClass = new byte[steps];
         hourClass = new byte[steps];
+        quietLimit = new int[days * Family.EXPECTED_COSTS.length * QuietHazard.CONTEXTS];
     }
 
     /** Loads {@code vm}'s demand and draws its random numbers. */

@@ -57,7 +57,7 @@ class SimulateCommandTest {
         String text = out.toString();
         assertThat(text).startsWith("4 VMs from 1 traces; 2016 steps of 5m learned from, 2016 scored (7.0 days)");
         for (String row : new String[] {"always-on", "idle-timeout 10m", "idle-timeout 20m", "idle-timeout 1h",
-            "tuned-timeout 1", "hybrid-histogram x1", "predictive 0.05", "oracle gap 5m"}) {
+            "tuned-timeout 1", "hybrid-histogram x1", "predictive 0.05", "expected-cost 1", "oracle gap 5m"}) {
             assertThat(text).contains("\n" + row + " ");
         }
         assertThat(text).contains("cold-start rate on each policy's Pareto curve").contains("time: loading");
@@ -112,7 +112,7 @@ class SimulateCommandTest {
         int code = run("--traces", traces().toString(), "--policy", "idle-timeout,sometimes");
 
         assertThat(code).isEqualTo(Cli.USAGE);
-        assertThat(err.toString()).contains("--policy sometimes: unknown; choose from always-on, idle-timeout, tuned-timeout, hybrid-histogram, predictive, oracle");
+        assertThat(err.toString()).contains("--policy sometimes: unknown; choose from always-on, idle-timeout, tuned-timeout, hybrid-histogram, predictive, expected-cost, oracle");
     }
 
     @Test

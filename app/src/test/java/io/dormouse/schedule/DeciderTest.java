@@ -230,7 +230,60 @@ class DeciderTest {
         assertThatThrownBy(() -> new SchedulePolicy(Kind.PREDICTIVE, 0, Duration.ofMinutes(1), 1, Duration.ZERO,
                 Duration.ZERO, 0, null, false)).hasMessage("maxTransitionsPerHour must be 1 to 3600, got 0");
         assertThatThrownBy(() -> Kind.of("sometimes"))
-                .hasMessage("kind must be one of fixed-idle, hybrid-histogram, predictive, always-on, got 'sometimes'");
+                .hasMessage("kind must be one of fixed-idle, hybrid-histogram, predictive, expected-cost, always-on, got 'sometimes'");
         assertThat(Kind.of("hybrid_histogram")).isEqualTo(Kind.HYBRID_HISTOGRAM);
+    }
+
+    /** Expected cost: a cold start worth {@code breakEven} of idle awake time; quiet below 1. */
+    private static SchedulePolicy expectedCost(Duration breakEven) {
+        return PREDICTIVE.withKind(Kind.EXPECTED_COST).withThresholds(1.0, breakEven, 3.0);
+    }
+
+    /** {@code times} repetitions of one busy step followed by {@code quiet} quiet ones, then {@code tail}. */
+    private static double[] gaps(int times, int quiet, double... tail) {
+        double[] v = new double[times * (quiet + 1) + tail.length];
+        for (int i = 0; i < times; i++) {
+            v[i * (quiet + 1)] = 5.0;
+        }
+        System.arraycopy(tail, 0, v, times * (quiet + 1), tail.length);
+        return v;
+    }
+
+    @Test
+    void expectedCostStaysAwakeThroughTheShortPausesItsHistoryShowsThenHibernatesPastThem() {
+        // pauses of 2 quiet steps: staying 3 steps costs 2 idle minutes a pause, a fifth of a cold start at 10 minutes
+        SchedulePolicy policy = expectedCost(Duration.ofMinutes(10));
+
+        Decision oneQuiet = decide(policy, gaps(20, 2, 5, 0), new double[0]);
+        assertThat(oneQuiet).isInstanceOf(Stay.class).extracting(Decision::why).isEqualTo(Why.QUIET_UNDER_LIMIT);
+        assertThat(oneQuiet.reason()).isEqualTo("quiet for 1 steps, under the 3 its past gaps make worth staying awake");
+        assertThat(decide(policy, gaps(20, 2, 5, 0, 0), new double[0])).isInstanceOf(Stay.class);
+        Decision threeQuiet = decide(policy, gaps(20, 2, 5, 0, 0, 0), new double[0]);
+        assertThat(threeQuiet).isInstanceOf(Hibernate.class).extracting(Decision::why).isEqualTo(Why.QUIET_PAST_LIMIT);
+        assertThat(decide(policy, gaps(20, 2, 5), new double[0]))
+                .extracting(Decision::why).isEqualTo(Why.BUSY_NOW);
+    }
+
+    @Test
+    void expectedCostHibernatesAtOnceAfterIsolatedBurstsWhenIdleTimeIsDear() {
+        // pauses of 100 quiet steps and a cold start worth only 2 idle minutes: waiting never pays
+        Decision d = decide(expectedCost(Duration.ofMinutes(2)), gaps(5, 100, 5, 0), new double[0]);
+
+        assertThat(d).isInstanceOf(Hibernate.class);
+        assertThat(d.reason()).isEqualTo("quiet for 1 steps, past the 1 its past gaps make worth staying awake");
+        // the same history with a cold start worth 3 hours of idle time: stay through the 100-step pauses
+        assertThat(decide(expectedCost(Duration.ofHours(3)), gaps(5, 100, 5, 0), new double[0]))
+                .extracting(Decision::why).isEqualTo(Why.QUIET_UNDER_LIMIT);
+    }
+
+    @Test
+    void expectedCostWithoutAPastGapWaitsTheBreakEvenTimeAndIsNeverWokenAhead() {
+        SchedulePolicy policy = expectedCost(Duration.ofMinutes(3));
+
+        assertThat(decide(policy, new double[] {5, 0, 0}, new double[0])).isInstanceOf(Stay.class);
+        assertThat(decide(policy, new double[] {5, 0, 0, 0}, new double[0])).isInstanceOf(Hibernate.class);
+        awake = false;
+        assertThat(decide(policy, new double[] {5, 0, 0, 0}, flat(10, 50)))
+                .extracting(Decision::why).isEqualTo(Why.REACTIVE_ONLY);
     }
 }
