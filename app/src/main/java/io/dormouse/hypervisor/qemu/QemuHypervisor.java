@@ -161,11 +161,10 @@ public final class QemuHypervisor implements Hypervisor {
             process = acquired.process();
             long started = System.nanoTime();
             QmpClient qmp = process.qmp();
-            Migration.capabilities(qmp, capabilities(command.fileBackedRam()), settings.qmpTimeout());
             process.forward(spec, address, settings.qmpTimeout());
-            qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + QemuCommand.shellWord(stream.file())),
-                    settings.qmpTimeout());
-            Migration.await(process, settings.saveTimeout());
+            if (!acquired.loaded()) {
+                loadDevices(process, stream, command.fileBackedRam());
+            }
             long loaded = System.nanoTime();
             qmp.execute("cont", settings.qmpTimeout());
             long running = System.nanoTime();
@@ -199,10 +198,10 @@ public final class QemuHypervisor implements Hypervisor {
         QemuCommand command = command(spec);
         StateFiles.requireCompatible(spec.name(), state, qemu.version(), command.fingerprint());
         spec.requireFiles();
-        StateFiles.stream(spec.name(), state, command.fileBackedRam());
+        StateFiles.Stream stream = StateFiles.stream(spec.name(), state, command.fileBackedRam());
         try {
-            processes.prepare(spec, command, state);
-        } catch (IOException | QmpException e) {
+            processes.prepare(spec, command, state, process -> loadDevices(process, stream, command.fileBackedRam()));
+        } catch (IOException | QmpException | Migration.MigrationFailed e) {
             throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "cannot prepare a restore: "
                     + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -286,6 +285,19 @@ public final class QemuHypervisor implements Hypervisor {
 
     private Map<String, Boolean> capabilities(boolean fileRam) {
         return Map.of("x-ignore-shared", fileRam, "events", true);
+    }
+
+    /**
+     * Loads the saved device state (or whole state) into a process started with
+     * {@code -incoming defer}; the guest stays paused until {@code cont}, as it was saved paused.
+     */
+    private void loadDevices(QemuProcess process, StateFiles.Stream stream, boolean fileRam)
+            throws InterruptedException {
+        QmpClient qmp = process.qmp();
+        Migration.capabilities(qmp, capabilities(fileRam), settings.qmpTimeout());
+        qmp.execute("migrate-incoming", Map.of("uri", "exec:cat " + QemuCommand.shellWord(stream.file())),
+                settings.qmpTimeout());
+        Migration.await(process, settings.saveTimeout());
     }
 
     /** Stops the guest and writes its device state (or whole state) to {@code stream}; returns the pause. */

@@ -15,8 +15,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class RestoreProcesses implements AutoCloseable {
 
-    /** A process for a restore, where it came from, and the RAM copy made for it (null if none). */
-    record Acquired(QemuProcess process, String source, Path ramCopy) {
+    /**
+     * A process for a restore, where it came from, the RAM copy made for it (null if none), and
+     * whether its device state is already loaded (a prepared process: only {@code cont} is left).
+     */
+    record Acquired(QemuProcess process, String source, Path ramCopy, boolean loaded) {
+    }
+
+    /** Loads a saved device state into a process started with {@code -incoming defer}. */
+    interface Loader {
+        void load(QemuProcess process) throws IOException, InterruptedException;
     }
 
     /** A process started by {@link #prepare} for one state. */
@@ -49,36 +57,45 @@ final class RestoreProcesses implements AutoCloseable {
         Prepared ahead = prepared.remove(spec.name());
         if (ahead != null && ahead.state().equals(state) && ahead.fingerprint().equals(command.fingerprint())
                 && ahead.process().isAlive()) {
-            return new Acquired(ahead.process(), "prepared", null);
+            return new Acquired(ahead.process(), "prepared", null, true);
         }
         discard(ahead);
         files.restoreDisks(spec, state);
         QemuProcess spare = pool.take(command);
         if (spare != null) {
             files.copyRamInto(state, spare.paths().ram());
-            return new Acquired(spare, "pool", null);
+            return new Acquired(spare, "pool", null, false);
         }
         Path directory = files.machineDirectory(spec.name());
         Path ram = newRamFile(directory);
         try {
             files.copyRamTo(state, ram);
-            return new Acquired(launch(command, directory, true, ram), "new", ram);
+            return new Acquired(launch(command, directory, true, ram), "new", ram, false);
         } catch (IOException | InterruptedException | RuntimeException e) {
             files.deleteQuietly(ram);
             throw e;
         }
     }
 
-    /** Starts the process a later {@link #acquire} of this very state will take; replaces an earlier one. */
-    void prepare(VmSpec spec, QemuCommand command, SavedState state) throws IOException, InterruptedException {
+    /**
+     * Starts the process a later {@link #acquire} of this very state will take, and loads the
+     * device state into it with {@code loader} (the guest stays paused); replaces an earlier one.
+     */
+    void prepare(VmSpec spec, QemuCommand command, SavedState state, Loader loader)
+            throws IOException, InterruptedException {
         files.restoreDisks(spec, state);
         Path directory = files.machineDirectory(spec.name());
         Path ram = newRamFile(directory);
+        QemuProcess process = null;
         try {
             files.copyRamTo(state, ram);
-            QemuProcess process = launch(command, directory, true, ram);
+            process = launch(command, directory, true, ram);
+            loader.load(process);
             discard(prepared.put(spec.name(), new Prepared(state, command.fingerprint(), process)));
         } catch (IOException | InterruptedException | RuntimeException e) {
+            if (process != null) {
+                process.kill();
+            }
             files.deleteQuietly(ram);
             throw e;
         }

@@ -5,6 +5,7 @@ import io.dormouse.hypervisor.HypervisorException.Kind;
 import io.dormouse.hypervisor.SavedState;
 import io.dormouse.hypervisor.VmSpec;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -130,7 +131,10 @@ final class StateFiles {
     void copyRamTo(SavedState state, Path target) throws IOException {
         Optional<SavedState.Part> ram = find(state, "ram");
         if (ram.isPresent()) {
-            Files.copy(ram.get().file(), target, StandardCopyOption.REPLACE_EXISTING);
+            try (RandomAccessFile file = new RandomAccessFile(target.toFile(), "rw")) {
+                file.setLength(Files.size(ram.get().file()));
+            }
+            SparseCopy.copyOver(ram.get().file(), target);
         }
     }
 
@@ -140,13 +144,7 @@ final class StateFiles {
         if (ram.isEmpty()) {
             return;
         }
-        try (FileChannel in = FileChannel.open(ram.get().file(), StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE)) {
-            long size = in.size();
-            for (long done = 0; done < size; ) {
-                done += in.transferTo(done, size - done, out.position(done));
-            }
-        }
+        SparseCopy.copyOver(ram.get().file(), target);
     }
 
     void restoreDisks(VmSpec spec, SavedState state) throws IOException {
