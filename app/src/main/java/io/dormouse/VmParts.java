@@ -101,7 +101,7 @@ final class VmParts implements AutoCloseable {
         wakes = new WakeCoordinator(fleet, lifecycle::wake, config.wakeWaiters());
         reconciler = new Reconciler(store, fleet, lifecycle);
         reconciler.atStartup();
-        Provisioning provisioning = new Provisioning(fleet, hypervisor, config);
+        Provisioning provisioning = new Provisioning(fleet, hypervisor, config, cached);
         metrics.watch(provisioning);
         provisioning.adjust();
         onStop = ServerStop.Action.of(config.onStop());

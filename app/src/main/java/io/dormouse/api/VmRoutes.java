@@ -76,7 +76,7 @@ public final class VmRoutes implements HttpService {
         VmDefinition definition;
         if (body.path("demo").asBoolean(false)) {
             definition = VmDefinition.demo(dataDir, body.path("priority").asInt(0),
-                    body.path("slaClass").asText("standard"));
+                    body.path("slaClass").asText("standard"), body.path("keepReserved").asBoolean(false));
         } else if (body.path("spec").isObject()) {
             definition = Definitions.parse(name, body.get("spec"));
         } else {

@@ -51,6 +51,10 @@ public interface Hypervisor extends AutoCloseable {
     default void prepare(VmSpec spec, SavedState state) {
     }
 
+    /** Ends what {@link #prepare} started for the machine {@code name}, if anything is left. May do nothing. */
+    default void discardPrepared(String name) {
+    }
+
     /**
      * How many pre-started processes to keep waiting per machine shape from now on, where the
      * implementation pools processes: more start in the background, extra ones end. May do nothing.

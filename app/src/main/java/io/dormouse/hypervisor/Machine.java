@@ -1,6 +1,7 @@
 package io.dormouse.hypervisor;
 
 import java.net.InetAddress;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -33,5 +34,13 @@ public interface Machine {
      */
     default OptionalLong balloonBytes() {
         return OptionalLong.empty();
+    }
+
+    /**
+     * Where the process of a restored machine came from ({@code prepared}, {@code pool} or {@code new});
+     * empty for a booted machine, or when the hypervisor does not say.
+     */
+    default Optional<String> wakeSource() {
+        return Optional.empty();
     }
 }

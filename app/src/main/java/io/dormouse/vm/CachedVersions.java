@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public final class CachedVersions implements VersionFiles, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CachedVersions.class);
 
-    private record Wanted(long version, long generation) {
+    private record Wanted(long version, long generation, Consumer<SavedState> then) {
     }
 
     private final RestoreCache cache;
@@ -96,7 +97,16 @@ public final class CachedVersions implements VersionFiles, AutoCloseable {
      * cancels it.
      */
     public void ahead(long vm, long version) {
-        if (wanted.put(vm, new Wanted(version, generation(vm))) != null) {
+        ahead(vm, version, state -> { });
+    }
+
+    /**
+     * As {@link #ahead(long, long)}, then hands {@code then} (on the cache's thread) the state a restore of the
+     * version will get from the cache, also when the version was held already; not when the request was
+     * replaced, cancelled or failed.
+     */
+    public void ahead(long vm, long version, Consumer<SavedState> then) {
+        if (wanted.put(vm, new Wanted(version, generation(vm), then)) != null) {
             return;
         }
         try {
@@ -108,16 +118,22 @@ public final class CachedVersions implements VersionFiles, AutoCloseable {
 
     private void materializeAhead(long vm) {
         Wanted want = wanted.remove(vm);
-        if (want == null || want.generation() != generation(vm) || cache.holds(vm, want.version())) {
+        if (want == null || want.generation() != generation(vm)) {
             return;
         }
         try {
-            cache.materialize(store, vm, want.version(), hints, Progress.NONE);
-            aheads.increment();
+            boolean held = cache.holds(vm, want.version());
+            SavedState state = cache.materialize(store, vm, want.version(), hints, Progress.NONE);
+            if (!held) {
+                aheads.increment();
+            }
             if (want.generation() != generation(vm)) {
                 cache.drop(vm); // forgotten while it was being materialized
+                bytes.set(cache.bytes());
+                return;
             }
             bytes.set(cache.bytes());
+            want.then().accept(state);
         } catch (RuntimeException e) {
             LOG.atWarn().addKeyValue("vm", vm).addKeyValue("version", want.version()).setCause(e)
                     .log("materializing ahead of a wake failed; the wake will fetch the version itself");

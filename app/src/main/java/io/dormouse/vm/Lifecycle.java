@@ -188,6 +188,7 @@ public final class Lifecycle {
         allocator.release(name);
         dirs.dropAll(step.vm().id());
         files.forget(step.vm().id());
+        hypervisor.discardPrepared(name);
         Vm done = journal.succeed(step, step.vm(), null, null);
         return new Pending(step.vm(), CompletableFuture.completedFuture(done));
     }
@@ -342,6 +343,7 @@ public final class Lifecycle {
             Vm woken = vm.withSaved(saved).withWakeEstimate(fleet.recordRestore(vm.id(), took));
             Vm done = journal.succeed(step, woken, (Inet4Address) machine.address(), host);
             metrics.wake(step.reason(), true, cold, took);
+            metrics.wokeFrom(machine.wakeSource().orElse("unknown"));
             return done;
         } catch (RuntimeException e) {
             if (vm.policy().keepReserved()) {

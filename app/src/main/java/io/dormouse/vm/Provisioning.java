@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pre-provisioning: sizes the hypervisor's pool of pre-started processes from the recent wake rate, and
- * keeps pool processes for the hibernated VMs whose service class promises the fastest wake.
+ * keeps pool processes, and prepared restores, for the hibernated VMs whose service class promises the fastest wake.
  */
 public final class Provisioning {
 
@@ -23,11 +23,19 @@ public final class Provisioning {
     private final VmConfig config;
     private volatile int size = -1;
     private volatile int guaranteed;
+    /** Null without a restore cache: the guaranteed VMs then get pool processes only. */
+    private final PreparedWakes prepared;
 
     public Provisioning(Fleet fleet, Hypervisor hypervisor, VmConfig config) {
+        this(fleet, hypervisor, config, null);
+    }
+
+    /** The guaranteed VMs also get their last version materialized into {@code cached} and a restore prepared. */
+    public Provisioning(Fleet fleet, Hypervisor hypervisor, VmConfig config, CachedVersions cached) {
         this.fleet = fleet;
         this.hypervisor = hypervisor;
         this.config = config;
+        this.prepared = cached == null ? null : new PreparedWakes(fleet, hypervisor, cached, config.readyTimeout());
     }
 
     /**
@@ -50,7 +58,10 @@ public final class Provisioning {
                 && vm.policy().slaClass() == SlaClass.values()[0];
     }
 
-    /** Sizes the pool for now and keeps the guaranteed VMs' shapes warm; returns the size. */
+    /**
+     * Sizes the pool for now, keeps the guaranteed VMs' shapes warm and, with a restore cache, their restores
+     * prepared; returns the size.
+     */
     public int adjust() {
         long wakes = fleet.wakesSince(fleet.now().minus(config.wakeRateWindow()));
         List<Vm> fast = fleet.list().stream().filter(Provisioning::guaranteed).toList();
@@ -65,6 +76,9 @@ public final class Provisioning {
         hypervisor.poolSize(next);
         for (Vm vm : fast) {
             hypervisor.warmPool(MachineSpecs.of(vm, config.readyTimeout()));
+        }
+        if (prepared != null) {
+            prepared.keep(fast);
         }
         return next;
     }

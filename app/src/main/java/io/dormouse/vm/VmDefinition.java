@@ -68,10 +68,15 @@ public record VmDefinition(int vcpus, long memoryMib, long netMbps, String kerne
      * its kernel and initramfs in {@code <data-dir>/images/demo}.
      */
     public static VmDefinition demo(Path dataDir, int priority, String slaClass) {
+        return demo(dataDir, priority, slaClass, false);
+    }
+
+    /** @param keepReserved keep its room, and with the fastest SLA class a prepared restore, while it sleeps */
+    public static VmDefinition demo(Path dataDir, int priority, String slaClass, boolean keepReserved) {
         Path images = dataDir.resolve("images/demo").toAbsolutePath();
         return new VmDefinition(1, 128, 0, images.resolve("vmlinuz").toString(),
                 images.resolve("initrd.img").toString(), DEMO_CMDLINE, List.of(80), 80, "/healthz",
-                priority, slaClass, false, "keep");
+                priority, slaClass, keepReserved, "keep");
     }
 
     public Resources needs() {

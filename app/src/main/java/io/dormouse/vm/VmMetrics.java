@@ -75,6 +75,12 @@ public final class VmMetrics {
                 .register(registry).record(took);
     }
 
+    /** @param source where the restored machine's process came from, as its hypervisor says */
+    void wokeFrom(String source) {
+        Counter.builder("dormouse.vm.wakes").description("successful restores by where their process came from")
+                .tag("source", source).register(registry).increment();
+    }
+
     void hibernation(Duration took, long bytesWritten) {
         Timer.builder("dormouse.vm.hibernation").description("time from Running to Hibernated")
                 .publishPercentileHistogram().register(registry).record(took);

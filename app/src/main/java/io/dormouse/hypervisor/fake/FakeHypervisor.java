@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -46,6 +47,9 @@ public final class FakeHypervisor implements Hypervisor {
     private final Map<String, FakeMachine> machines = new ConcurrentHashMap<>();
     private final List<Consumer<MachineExit>> listeners = new CopyOnWriteArrayList<>();
     private final Set<String> warmed = ConcurrentHashMap.newKeySet();
+    /** The state each prepared name was prepared for: a restore of exactly that state takes it. */
+    private final Map<String, SavedState> prepared = new ConcurrentHashMap<>();
+    private final List<Prepare> prepares = new CopyOnWriteArrayList<>();
     private volatile int poolSize;
 
     public FakeHypervisor(LatencyModel latencies, LoopbackAddresses addresses) {
@@ -58,9 +62,36 @@ public final class FakeHypervisor implements Hypervisor {
         return new FakeHypervisor(LatencyModel.none(), new LoopbackAddresses(78));
     }
 
+    /** A call of {@link #prepare}, as asked. */
+    public record Prepare(VmSpec spec, SavedState state) {
+    }
+
     @Override
     public Machine start(VmSpec spec) {
-        return launch(spec, 0, latencies.start());
+        return launch(spec, 0, latencies.start(), Optional.empty());
+    }
+
+    /** Checks the state as a restore would, and remembers it for the next restore of the name. */
+    @Override
+    public void prepare(VmSpec spec, SavedState state) {
+        requireCompatible(spec, state);
+        prepares.add(new Prepare(spec, state));
+        prepared.put(spec.name(), state);
+    }
+
+    @Override
+    public void discardPrepared(String name) {
+        prepared.remove(name);
+    }
+
+    /** Every prepare asked of this hypervisor, in order. */
+    public List<Prepare> prepares() {
+        return List.copyOf(prepares);
+    }
+
+    /** The state prepared for {@code name} and not yet taken by a restore or discarded. */
+    public Optional<SavedState> preparedFor(String name) {
+        return Optional.ofNullable(prepared.get(name));
     }
 
     @Override
@@ -102,6 +133,20 @@ public final class FakeHypervisor implements Hypervisor {
 
     @Override
     public Machine restore(VmSpec spec, SavedState state) {
+        requireCompatible(spec, state);
+        SavedState ahead = prepared.remove(spec.name());
+        long count;
+        try {
+            SavedState.Part ram = state.parts().stream().filter(p -> p.name().equals("ram")).findFirst()
+                    .orElseThrow(() -> new IOException("the state has no part 'ram'"));
+            count = ByteBuffer.wrap(Files.readAllBytes(ram.file())).getLong();
+        } catch (IOException | RuntimeException e) {
+            throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "cannot read the saved state: " + e, e);
+        }
+        return launch(spec, count, latencies.restore(), Optional.of(state.equals(ahead) ? "prepared" : "new"));
+    }
+
+    private static void requireCompatible(VmSpec spec, SavedState state) {
         if (!VERSION.equals(state.qemuVersion())) {
             throw new HypervisorException(Kind.INCOMPATIBLE_STATE, spec.name(), "the state was saved by "
                     + state.qemuVersion() + ", this hypervisor is " + VERSION);
@@ -111,15 +156,6 @@ public final class FakeHypervisor implements Hypervisor {
                     "the state was saved with other machine arguments (fingerprint " + state.machineFingerprint()
                             + ", the spec gives " + fingerprint(spec) + ")");
         }
-        long count;
-        try {
-            SavedState.Part ram = state.parts().stream().filter(p -> p.name().equals("ram")).findFirst()
-                    .orElseThrow(() -> new IOException("the state has no part 'ram'"));
-            count = ByteBuffer.wrap(Files.readAllBytes(ram.file())).getLong();
-        } catch (IOException | RuntimeException e) {
-            throw new HypervisorException(Kind.RESTORE_FAILED, spec.name(), "cannot read the saved state: " + e, e);
-        }
-        return launch(spec, count, latencies.restore());
     }
 
     @Override
@@ -158,17 +194,18 @@ public final class FakeHypervisor implements Hypervisor {
 
     @Override
     public void close() {
+        prepared.clear();
         machines.values().forEach(this::stop);
     }
 
-    private Machine launch(VmSpec spec, long count, Duration latency) {
+    private Machine launch(VmSpec spec, long count, Duration latency, Optional<String> source) {
         spec.requireFiles();
         if (machines.containsKey(spec.name())) {
             throw new HypervisorException(Kind.INVALID_SPEC, spec.name(), "name is already running");
         }
         InetAddress address = spec.address() == null ? addresses.allocate(spec.name(), spec.ports())
                 : addresses.claim(spec.name(), spec.address(), spec.ports());
-        FakeMachine machine = new FakeMachine(spec, address, new FakeGuest(count));
+        FakeMachine machine = new FakeMachine(spec, address, new FakeGuest(count), source);
         try {
             sleep(latency);
             machine.guest().serve(address, spec.ports());

@@ -211,6 +211,11 @@ public final class QemuHypervisor implements Hypervisor {
     }
 
     @Override
+    public void discardPrepared(String name) {
+        processes.discard(name);
+    }
+
+    @Override
     public void stop(Machine machine) {
         QemuMachine m = machines.get(machine.name());
         if (m == null || m != machine) {

@@ -5,6 +5,7 @@ import io.dormouse.hypervisor.MachineExit;
 import io.dormouse.hypervisor.VmSpec;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -104,6 +105,12 @@ final class QemuMachine implements Machine {
 
     void wakeSteps(WakeSteps steps) {
         wakeSteps = steps;
+    }
+
+    @Override
+    public Optional<String> wakeSource() {
+        WakeSteps steps = wakeSteps;
+        return steps == null ? Optional.empty() : Optional.of(steps.source());
     }
 
     @Override

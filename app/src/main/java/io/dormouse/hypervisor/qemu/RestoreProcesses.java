@@ -101,6 +101,11 @@ final class RestoreProcesses implements AutoCloseable {
         }
     }
 
+    /** Ends the process prepared for {@code name}, if there is one. */
+    void discard(String name) {
+        discard(prepared.remove(name));
+    }
+
     /** Tops the pool up for {@code command}'s shape, in the background. */
     void refill(QemuCommand command) {
         pool.fill(command);

@@ -1,0 +1,70 @@
+package io.dormouse.vm;
+
+import io.dormouse.hypervisor.Hypervisor;
+import io.dormouse.hypervisor.SavedState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the guaranteed hibernated VMs (see {@link Provisioning#guaranteed}) ready to resume: their last version
+ * materialized into the restore cache and a process prepared from exactly the state their wake will restore.
+ */
+final class PreparedWakes {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PreparedWakes.class);
+
+    private final Fleet fleet;
+    private final Hypervisor hypervisor;
+    private final CachedVersions cached;
+    private final Duration readyTimeout;
+    /** The version each VM has a prepared process for, as far as this knows. */
+    private final Map<Long, Long> prepared = new ConcurrentHashMap<>();
+
+    PreparedWakes(Fleet fleet, Hypervisor hypervisor, CachedVersions cached, Duration readyTimeout) {
+        this.fleet = fleet;
+        this.hypervisor = hypervisor;
+        this.cached = cached;
+        this.readyTimeout = readyTimeout;
+    }
+
+    /** Has each of the guaranteed VMs whose version is not prepared yet materialized ahead and then prepared. */
+    void keep(List<Vm> guaranteed) {
+        Set<Long> ids = guaranteed.stream().map(Vm::id).collect(Collectors.toSet());
+        // a VM woken, failed or gone since loses its entry: once it sleeps again it is prepared afresh
+        prepared.keySet().retainAll(ids);
+        for (Vm vm : guaranteed) {
+            if (vm.saved() == null || Long.valueOf(vm.saved().version()).equals(prepared.get(vm.id()))) {
+                continue;
+            }
+            long version = vm.saved().version();
+            cached.ahead(vm.id(), version, state -> prepare(vm.name(), version, state));
+        }
+    }
+
+    private void prepare(String name, long version, SavedState state) {
+        Optional<Vm> vm = fleet.find(name);
+        if (vm.isEmpty() || !Provisioning.guaranteed(vm.get()) || vm.get().saved().version() != version) {
+            return;
+        }
+        try {
+            hypervisor.prepare(MachineSpecs.of(vm.get(), readyTimeout), state);
+            prepared.put(vm.get().id(), version);
+            LOG.atInfo().addKeyValue("vm", name).addKeyValue("version", version).log("restore prepared");
+        } catch (RuntimeException e) {
+            LOG.atWarn().addKeyValue("vm", name).addKeyValue("version", version).setCause(e)
+                    .log("preparing a restore failed; the wake will start its process itself");
+        }
+        // terminated or woken while it was being prepared: nothing else would end the process
+        Optional<Vm> now = fleet.find(name);
+        if (now.isEmpty() || !(now.get().state() instanceof VmState.Hibernated)) {
+            hypervisor.discardPrepared(name);
+        }
+    }
+}
