@@ -112,10 +112,55 @@ class VmLifecycleIT {
                 .containsExactly("api", "api", "api", "api", "dns");
     }
 
+    @Test
+    void aGuaranteedVmWakesThroughItsPreparedRestore() throws Exception {
+        JsonNode created = post("/v1/vms?wait=true",
+                "{\"name\":\"demo-1\",\"demo\":true,\"slaClass\":\"gold\",\"keepReserved\":true}", 201);
+        long first = count(created.path("address").asText());
+
+        post("/v1/vms/demo-1/hibernate?wait=true", "{}", 200);
+        // the provisioning round (vm.fleet-sync) materializes version 1 ahead and prepares its restore
+        for (int i = 0; i < 600 && metric("dormouse_pool_prepared") < 1; i++) {
+            Thread.sleep(100);
+        }
+        assertThat(metric("dormouse_pool_prepared")).as("guaranteed VMs with a prepared restore").isEqualTo(1.0);
+        assertThat(metric("dormouse_snapshot_cache_ahead_total")).isEqualTo(1.0);
+
+        JsonNode awake = post("/v1/vms/demo-1/wake?wait=true", "{}", 200);
+        assertThat(metric("dormouse_vm_wakes_total{source=\"prepared\"")).as("wakes through a prepared process")
+                .isEqualTo(1.0);
+        assertThat(metric("dormouse_snapshot_cache_restores_total{outcome=\"hit\"")).isEqualTo(1.0);
+        assertThat(count(awake.path("address").asText())).as("the counter continues").isEqualTo(first + 1);
+
+        // a newer version is prepared again; terminating the VM ends the prepared process
+        post("/v1/vms/demo-1/hibernate?wait=true", "{}", 200);
+        for (int i = 0; i < 600 && metric("dormouse_snapshot_cache_ahead_total") < 2; i++) {
+            Thread.sleep(100);
+        }
+        for (int i = 0; i < 100 && preparedProcesses("demo-1").isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(preparedProcesses("demo-1")).as("the process prepared for version 2").hasSize(1);
+        post("/v1/vms/demo-1/terminate?wait=true", "{}", 200);
+        for (int i = 0; i < 100 && !preparedProcesses("demo-1").isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(preparedProcesses("demo-1")).as("QEMU processes of the terminated VM").isEmpty();
+    }
+
+    /** QEMU processes whose RAM file is in the VM's own directory: prepared (or running) for it. */
+    private static List<Long> preparedProcesses(String vm) {
+        return ProcessHandle.current().descendants()
+                .filter(p -> p.info().command().map(c -> c.contains("qemu-system")).orElse(false))
+                .filter(p -> p.info().commandLine().map(c -> c.contains("/" + vm + "/ram-")).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
     private double metric(String name) throws Exception {
         HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
                 + "/metrics")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        return res.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{"))
+        return res.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")
+                        || name.contains("{") && l.startsWith(name))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 

@@ -48,6 +48,11 @@ final class PreparedWakes {
         }
     }
 
+    /** VMs with a prepared restore, as far as this knows. */
+    int count() {
+        return prepared.size();
+    }
+
     private void prepare(String name, long version, SavedState state) {
         Optional<Vm> vm = fleet.find(name);
         if (vm.isEmpty() || !Provisioning.guaranteed(vm.get()) || vm.get().saved().version() != version) {

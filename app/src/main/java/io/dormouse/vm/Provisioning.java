@@ -93,6 +93,11 @@ public final class Provisioning {
         return guaranteed;
     }
 
+    /** Guaranteed VMs whose last version has a prepared restore; 0 without a restore cache. */
+    public int prepared() {
+        return prepared == null ? 0 : prepared.count();
+    }
+
     /** Restores per minute over the window, as the pool is sized from. */
     public double wakeRate() {
         long wakes = fleet.wakesSince(fleet.now().minus(config.wakeRateWindow()));

@@ -55,6 +55,8 @@ public final class VmMetrics {
         Gauge.builder("dormouse.pool.guaranteed", provisioning, Provisioning::guaranteed)
                 .description("hibernated gold VMs with reserved room the pool keeps a process for")
                 .register(registry);
+        Gauge.builder("dormouse.pool.prepared", provisioning, Provisioning::prepared)
+                .description("guaranteed VMs whose restore is prepared from their last version").register(registry);
     }
 
     void transition(Journal.Step step, VmEvent.Outcome outcome) {
