@@ -127,9 +127,12 @@ class VmLifecycleIT {
         assertThat(metric("dormouse_snapshot_cache_ahead_total")).isEqualTo(1.0);
 
         JsonNode awake = post("/v1/vms/demo-1/wake?wait=true", "{}", 200);
-        assertThat(metric("dormouse_vm_wakes_total{source=\"prepared\"")).as("wakes through a prepared process")
+        for (int i = 0; i < 50 && metric("dormouse_vm_wakes_total") < 1; i++) {
+            Thread.sleep(100); // counted just after the VM is recorded running
+        }
+        assertThat(metric("dormouse_vm_wakes_total{source=\"prepared\"}")).as("wakes through a prepared process")
                 .isEqualTo(1.0);
-        assertThat(metric("dormouse_snapshot_cache_restores_total{outcome=\"hit\"")).isEqualTo(1.0);
+        assertThat(metric("dormouse_snapshot_cache_restores_total{outcome=\"hit\"}")).isEqualTo(1.0);
         assertThat(count(awake.path("address").asText())).as("the counter continues").isEqualTo(first + 1);
 
         // a newer version is prepared again; terminating the VM ends the prepared process
@@ -159,8 +162,11 @@ class VmLifecycleIT {
     private double metric(String name) throws Exception {
         HttpResponse<String> res = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.apiPort()
                 + "/metrics")).header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
-        return res.body().lines().filter(l -> l.startsWith(name + " ") || l.startsWith(name + "{")
-                        || name.contains("{") && l.startsWith(name))
+        // name{label="value"} sums the lines of that meter carrying that label
+        String meter = name.contains("{") ? name.substring(0, name.indexOf('{')) : name;
+        String label = name.contains("{") ? name.substring(name.indexOf('{') + 1, name.length() - 1) : "";
+        return res.body().lines().filter(l -> (l.startsWith(meter + " ") || l.startsWith(meter + "{"))
+                        && l.substring(0, l.lastIndexOf(' ')).contains(label))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 

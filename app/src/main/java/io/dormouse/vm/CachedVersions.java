@@ -106,7 +106,12 @@ public final class CachedVersions implements VersionFiles, AutoCloseable {
      * replaced, cancelled or failed.
      */
     public void ahead(long vm, long version, Consumer<SavedState> then) {
-        if (wanted.put(vm, new Wanted(version, generation(vm), then)) != null) {
+        Wanted want = new Wanted(version, generation(vm), then);
+        // a request waiting already is replaced (by a copy, so that it tells from a new one), and one for the
+        // same version keeps its follow-up too; its task then takes the replacement
+        if (wanted.merge(vm, want, (old, now) -> new Wanted(version, now.generation(),
+                old.version() == version && old.generation() == now.generation() ? old.then().andThen(then) : then))
+                != want) {
             return;
         }
         try {

@@ -337,6 +337,7 @@ public final class Lifecycle {
                 machine = hypervisor.restore(MachineSpecs.of(vm, config.readyTimeout()), state);
             } finally {
                 files.released(vm.id());
+                hypervisor.discardPrepared(vm.name()); // one prepared while the restore ran
             }
             machines.put(vm.name(), machine);
             Duration took = step.elapsed();

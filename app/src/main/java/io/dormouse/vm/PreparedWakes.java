@@ -24,6 +24,8 @@ final class PreparedWakes {
     private final Hypervisor hypervisor;
     private final CachedVersions cached;
     private final Duration readyTimeout;
+    /** The version each VM was last asked to be prepared for: asked once, not again each round. */
+    private final Map<Long, Long> asked = new ConcurrentHashMap<>();
     /** The version each VM has a prepared process for, as far as this knows. */
     private final Map<Long, Long> prepared = new ConcurrentHashMap<>();
 
@@ -38,9 +40,10 @@ final class PreparedWakes {
     void keep(List<Vm> guaranteed) {
         Set<Long> ids = guaranteed.stream().map(Vm::id).collect(Collectors.toSet());
         // a VM woken, failed or gone since loses its entry: once it sleeps again it is prepared afresh
+        asked.keySet().retainAll(ids);
         prepared.keySet().retainAll(ids);
         for (Vm vm : guaranteed) {
-            if (vm.saved() == null || Long.valueOf(vm.saved().version()).equals(prepared.get(vm.id()))) {
+            if (vm.saved() == null || Long.valueOf(vm.saved().version()).equals(asked.put(vm.id(), vm.saved().version()))) {
                 continue;
             }
             long version = vm.saved().version();
@@ -63,12 +66,15 @@ final class PreparedWakes {
             prepared.put(vm.get().id(), version);
             LOG.atInfo().addKeyValue("vm", name).addKeyValue("version", version).log("restore prepared");
         } catch (RuntimeException e) {
+            asked.remove(vm.get().id()); // the next round asks again
             LOG.atWarn().addKeyValue("vm", name).addKeyValue("version", version).setCause(e)
                     .log("preparing a restore failed; the wake will start its process itself");
         }
-        // terminated or woken while it was being prepared: nothing else would end the process
+        // terminated or woken while it was being prepared: nothing else would end the process (a restore
+        // under way may still take it, and the lifecycle discards what is left once it ends)
         Optional<Vm> now = fleet.find(name);
-        if (now.isEmpty() || !(now.get().state() instanceof VmState.Hibernated)) {
+        if (now.isEmpty() || !(now.get().state() instanceof VmState.Hibernated
+                || now.get().state() instanceof VmState.Restoring)) {
             hypervisor.discardPrepared(name);
         }
     }
