@@ -43,11 +43,13 @@ final class PreparedWakes {
         asked.keySet().retainAll(ids);
         prepared.keySet().retainAll(ids);
         for (Vm vm : guaranteed) {
-            if (vm.saved() == null || Long.valueOf(vm.saved().version()).equals(asked.put(vm.id(), vm.saved().version()))) {
+            if (vm.saved() == null) {
                 continue;
             }
             long version = vm.saved().version();
-            cached.ahead(vm.id(), version, state -> prepare(vm.name(), version, state));
+            if (!Long.valueOf(version).equals(asked.put(vm.id(), version))) {
+                cached.ahead(vm.id(), version, state -> prepare(vm.name(), version, state));
+            }
         }
     }
 
