@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -43,7 +44,7 @@ final class QemuProcess {
         Path log = directory.resolve("qemu.log");
         Files.writeString(log, "+ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
                 StandardOpenOption.APPEND);
-        Process process = new ProcessBuilder(command)
+        Process process = new ProcessBuilder(inOwnSession(command))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -55,6 +56,26 @@ final class QemuProcess {
             process.destroyForcibly();
             throw e;
         }
+    }
+
+    /**
+     * The command run through {@code setsid}, so that QEMU leaves the server's process group: an interrupt
+     * typed at the server's terminal (Ctrl-C reaches the whole foreground group) then stops the server,
+     * which hibernates its VMs, instead of killing every guest with it. {@code setsid} execs QEMU in
+     * place (a child is never a group leader), so the process id stays QEMU's.
+     */
+    static List<String> inOwnSession(List<String> command) {
+        String path = System.getenv().getOrDefault("PATH", "/usr/bin:/bin");
+        for (String dir : path.split(":")) {
+            Path setsid = Path.of(dir.isEmpty() ? "." : dir, "setsid");
+            if (Files.isExecutable(setsid)) {
+                List<String> wrapped = new ArrayList<>(command.size() + 1);
+                wrapped.add(setsid.toString());
+                wrapped.addAll(command);
+                return wrapped;
+            }
+        }
+        return command;
     }
 
     private static QmpClient connect(Process process, Path socket, Duration timeout)

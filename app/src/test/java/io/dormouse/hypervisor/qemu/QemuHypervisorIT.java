@@ -186,6 +186,27 @@ class QemuHypervisorIT extends HypervisorContract {
         assertThat(count(machine)).isEqualTo(before + 2);
     }
 
+    @Test
+    @Order(40)
+    void qemuRunsInASessionOfItsOwnSoAnInterruptAtTheServersTerminalSparesTheGuests() throws Exception {
+        Machine own = hypervisor.start(demoSpec("session"));
+        try {
+            long pid = ((QemuMachine) own).pid();
+            assertThat(ProcessHandle.current().children().map(ProcessHandle::pid)).as("QEMU is still our child")
+                    .contains(pid);
+            assertThat(session(pid)).as("session of QEMU " + pid).isEqualTo(pid)
+                    .isNotEqualTo(session(ProcessHandle.current().pid()));
+        } finally {
+            hypervisor.stop(own);
+        }
+    }
+
+    /** The session id of a process, from /proc/PID/stat (the fields after the command: state ppid pgrp session). */
+    private static long session(long pid) throws Exception {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3]);
+    }
+
     /** QEMU processes of this JVM whose files live in {@code data}'s pool directory. */
     private static List<Long> poolProcesses(Path data) {
         String pool = data.resolve("pool").toAbsolutePath().normalize() + "/";
