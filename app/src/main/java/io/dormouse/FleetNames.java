@@ -1,6 +1,5 @@
 package io.dormouse;
 
-import io.dormouse.dns.Cidr;
 import io.dormouse.dns.Names;
 import io.dormouse.dns.VmEntry;
 import io.dormouse.dns.VmStateRecord;
@@ -15,10 +14,10 @@ import io.dormouse.vm.VmState;
 import io.dormouse.vm.WakeCoordinator;
 import java.net.Inet4Address;
 import java.net.InetAddress;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Predicate;
 
 /**
  * The DNS front door's view of the fleet: names answered from the in-memory {@link Fleet}, wakes sent
@@ -30,14 +29,14 @@ final class FleetNames implements Names, Waker {
     private final Fleet fleet;
     private final WakeCoordinator wakes;
     private final DnsQueryCounts queries;
-    private final List<Cidr> excluded;
+    private final Predicate<InetAddress> excluded;
 
-    /** @param excluded networks (telemetry.excluded-sources) whose queries are not demand */
-    FleetNames(Fleet fleet, WakeCoordinator wakes, DnsQueryCounts queries, List<String> excluded) {
+    /** @param excluded clients (telemetry.excluded-sources) whose queries are not demand */
+    FleetNames(Fleet fleet, WakeCoordinator wakes, DnsQueryCounts queries, Predicate<InetAddress> excluded) {
         this.fleet = fleet;
         this.wakes = wakes;
         this.queries = queries;
-        this.excluded = excluded.stream().map(Cidr::parse).toList();
+        this.excluded = excluded;
     }
 
     @Override
@@ -50,10 +49,8 @@ final class FleetNames implements Names, Waker {
 
     @Override
     public void queried(String vmName, InetAddress client) {
-        for (Cidr c : excluded) {
-            if (c.contains(client)) {
-                return;
-            }
+        if (excluded.test(client)) {
+            return;
         }
         Optional<Vm> vm = fleet.find(vmName);
         if (vm.isPresent()) {

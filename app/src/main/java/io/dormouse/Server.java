@@ -24,6 +24,7 @@ import io.dormouse.state.StateStore;
 import io.dormouse.telemetry.DnsQueryCounts;
 import io.dormouse.telemetry.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,14 +81,22 @@ public final class Server implements AutoCloseable {
                 registry, dataDir);
         parts.add(vms);
         DnsQueryCounts dnsQueries = new DnsQueryCounts();
-        List<Cidr> excluded = config.telemetry().excludedSources().stream().map(Cidr::parse).toList();
-        front = FrontDoor.start(FrontSettings.from(config.front(),
-                        client -> excluded.stream().anyMatch(c -> c.contains(client)), config.vm().fleetSync()),
+        // health checkers and the like: neither their DNS queries nor their connections are demand
+        List<Cidr> excludedNets = config.telemetry().excludedSources().stream().map(Cidr::parse).toList();
+        Predicate<InetAddress> excluded = client -> {
+            for (Cidr net : excludedNets) {
+                if (net.contains(client)) {
+                    return true;
+                }
+            }
+            return false;
+        };
+        front = FrontDoor.start(FrontSettings.from(config.front(), excluded, config.vm().fleetSync()),
                 vms.fleet, vms.wakes, registry, InstantSource.system());
         parts.add(front);
         // the front door keeps a VM awake while a connection is open or it has just woken
         vms.startScheduler(vm -> front.traffic().keepAwake(vm) ? 1 : 0);
-        FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, config.telemetry().excludedSources());
+        FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, excluded);
         dns = DnsServer.start(DnsSettings.from(config.dns()), names, names, registry);
         parts.add(dns);
         VmTelemetry.start(config.telemetry(), store, vms, dnsQueries, front, registry);
