@@ -11,7 +11,12 @@ import java.util.List;
 public interface BlobStore extends AutoCloseable {
 
     /** Stores {@code content} under {@code key}, replacing any object there. */
-    void put(String key, byte[] content);
+    default void put(String key, byte[] content) {
+        put(key, content, content.length);
+    }
+
+    /** Stores the first {@code length} bytes of {@code content} under {@code key}, replacing any object there. */
+    void put(String key, byte[] content, int length);
 
     /** The whole object. @throws BlobException {@link BlobException.Kind#NOT_FOUND} when there is none */
     byte[] get(String key);

@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.stream.Stream;
 
@@ -48,14 +49,15 @@ public final class FileBlobStore implements BlobStore {
     }
 
     @Override
-    public void put(String key, byte[] content) {
+    public void put(String key, byte[] content, int length) {
+        Objects.checkFromIndexSize(0, length, content.length);
         Path target = path(key);
         Path dir = target.getParent();
         Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID());
         try {
             createDirectories(dir);
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(content);
+                ByteBuffer buffer = ByteBuffer.wrap(content, 0, length);
                 while (buffer.hasRemaining()) {
                     out.write(buffer);
                 }

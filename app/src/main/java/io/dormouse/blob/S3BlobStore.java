@@ -1,9 +1,10 @@
 package io.dormouse.blob;
 
+import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -62,26 +63,33 @@ public final class S3BlobStore implements BlobStore {
     }
 
     @Override
-    public void put(String key, byte[] content) {
+    public void put(String key, byte[] content, int length) {
+        Objects.checkFromIndexSize(0, length, content.length);
         String object = object(key);
-        if (content.length > multipartThreshold) {
-            call("writing", key, () -> putInParts(object, content));
+        if (length > multipartThreshold) {
+            call("writing", key, () -> putInParts(object, content, length));
             return;
         }
-        call("writing", key, () -> s3.putObject(r -> r.bucket(bucket).key(object), RequestBody.fromBytes(content)));
+        call("writing", key, () -> s3.putObject(r -> r.bucket(bucket).key(object), body(content, 0, length)));
+    }
+
+    /** The bytes as a request body, read in place: the SDK's {@code fromBytes} would copy them first. */
+    private static RequestBody body(byte[] content, int offset, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(content, offset, length), length,
+                "application/octet-stream");
     }
 
     /** A multipart upload: parts of the threshold's size, the object visible only once completed. */
-    private Void putInParts(String object, byte[] content) {
+    private Void putInParts(String object, byte[] content, int contentLength) {
         String upload = s3.createMultipartUpload(r -> r.bucket(bucket).key(object)).uploadId();
         try {
             List<CompletedPart> parts = new ArrayList<>();
             int partSize = Math.toIntExact(multipartThreshold);
-            for (int offset = 0, number = 1; offset < content.length; offset += partSize, number++) {
-                int length = Math.min(partSize, content.length - offset);
+            for (int offset = 0, number = 1; offset < contentLength; offset += partSize, number++) {
+                int length = Math.min(partSize, contentLength - offset);
                 int part = number;
                 String etag = s3.uploadPart(r -> r.bucket(bucket).key(object).uploadId(upload).partNumber(part)
-                        .contentLength((long) length), RequestBody.fromBytes(slice(content, offset, length))).eTag();
+                        .contentLength((long) length), body(content, offset, length)).eTag();
                 parts.add(CompletedPart.builder().partNumber(part).eTag(etag).build());
             }
             s3.completeMultipartUpload(r -> r.bucket(bucket).key(object).uploadId(upload)
@@ -95,10 +103,6 @@ public final class S3BlobStore implements BlobStore {
             }
             throw e;
         }
-    }
-
-    private static byte[] slice(byte[] content, int offset, int length) {
-        return offset == 0 && length == content.length ? content : Arrays.copyOfRange(content, offset, offset + length);
     }
 
     @Override

@@ -46,6 +46,18 @@ abstract class BlobStoreContract {
     }
 
     @Test
+    void aPutOfTheFirstBytesOfABufferStoresThoseBytesOnly() {
+        byte[] buffer = random(100_000, 4);
+        store.put("packs/cd/cdef", buffer, 60_000);
+
+        assertThat(store.get("packs/cd/cdef")).isEqualTo(Arrays.copyOf(buffer, 60_000));
+        assertThat(store.size("packs/cd/cdef")).isEqualTo(60_000);
+        assertThatThrownBy(() -> store.put("packs/cd/more", buffer, buffer.length + 1))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+        assertThat(store.exists("packs/cd/more")).isFalse();
+    }
+
+    @Test
     void emptyObjectsAreObjects() {
         store.put("empty", new byte[0]);
 

@@ -13,8 +13,8 @@ public abstract class ForwardingBlobStore implements BlobStore {
     }
 
     @Override
-    public void put(String key, byte[] content) {
-        inner.put(key, content);
+    public void put(String key, byte[] content, int length) {
+        inner.put(key, content, length);
     }
 
     @Override

@@ -56,8 +56,11 @@ class S3BlobStoreIT extends BlobStoreContract {
         new Random(7).nextBytes(content);
         try (BlobStore store = S3BlobStore.open(small)) {
             store.put("packs/big", content);
+            int prefix = content.length - 1000;
+            store.put("packs/prefix", content, prefix);
 
             assertThat(store.get("packs/big")).isEqualTo(content);
+            assertThat(store.get("packs/prefix")).isEqualTo(Arrays.copyOf(content, prefix));
             assertThat(store.size("packs/big")).isEqualTo(content.length);
             int across = (int) S3Settings.MIN_PART - 10;
             assertThat(store.getRange("packs/big", across, 20))

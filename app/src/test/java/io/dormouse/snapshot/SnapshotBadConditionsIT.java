@@ -177,8 +177,8 @@ class SnapshotBadConditionsIT {
         }
 
         @Override
-        public void put(String key, byte[] content) {
-            inner.put(key, content);
+        public void put(String key, byte[] content, int length) {
+            inner.put(key, content, length);
             if (key.startsWith("packs/")) {
                 try {
                     afterPack.run();
