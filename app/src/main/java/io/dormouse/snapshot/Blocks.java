@@ -9,9 +9,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -20,7 +22,8 @@ import java.util.concurrent.Future;
  * One pass over a page-aligned part, mapped into memory: batches of fixed blocks are checked for
  * zeros, compared with the parent's bytes, hashed, compressed and sealed on the worker threads, a
  * few batches ahead, and handed back in file order, so what the caller appends to packs does not
- * depend on thread timing.
+ * depend on thread timing. A batch seals its records into one array, reused by a later batch once
+ * the caller is done with it: a gigabyte of RAM makes no gigabyte of garbage.
  */
 final class Blocks {
 
@@ -29,8 +32,13 @@ final class Blocks {
     private static final int ZERO_SPAN = 64 << 10;
     private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[ZERO_SPAN]);
 
-    /** What the workers found out about one batch; ids[i] null means a hole. */
-    record Batch(int first, ChunkId[] ids, byte[][] records, boolean[] fromParent, int[] lengths) {
+    /**
+     * What the workers found out about one batch; ids[i] null means a hole. Block i's record, when
+     * this batch sealed it, is {@code recordLengths[i]} bytes of {@code records} at {@code recordOffsets[i]};
+     * a length of 0 means none.
+     */
+    record Batch(int first, ChunkId[] ids, byte[] records, int[] recordOffsets, int[] recordLengths,
+                 boolean[] fromParent, int[] lengths) {
     }
 
     /** Receives the batches in file order. */
@@ -46,6 +54,7 @@ final class Blocks {
     private final int window;
     private final ThreadLocal<byte[]> buffers;
     private final Set<ChunkId> sealed = ConcurrentHashMap.newKeySet();
+    private final Queue<byte[]> spareRecords = new ConcurrentLinkedQueue<>();
 
     Blocks(ExecutorService workers, int parallelism, ChunkCodec codec, ChunkIndex index, int blockSize) {
         this.workers = workers;
@@ -103,7 +112,9 @@ final class Blocks {
                         pending.add(workers.submit(() -> batch(image, size, first, count, parent, before)));
                         next += count;
                     }
-                    consumer.accept(await(pending.removeFirst()), image);
+                    Batch batch = await(pending.removeFirst());
+                    consumer.accept(batch, image);
+                    spareRecords.offer(batch.records());
                 }
             } finally {
                 // the mapping goes with the arena: no worker may still be reading it
@@ -120,7 +131,14 @@ final class Blocks {
     }
 
     private Batch batch(MemorySegment image, long size, int first, int count, ParentBlocks parent, MemorySegment before) {
-        Batch out = new Batch(first, new ChunkId[count], new byte[count][], new boolean[count], new int[count]);
+        int room = count * ChunkCodec.maxRecord(blockSize);
+        byte[] records = spareRecords.poll();
+        if (records == null || records.length < room) {
+            records = new byte[room];
+        }
+        Batch out = new Batch(first, new ChunkId[count], records, new int[count], new int[count], new boolean[count],
+                new int[count]);
+        int used = 0;
         byte[] buffer = buffers.get();
         for (int i = 0; i < count; i++) {
             int block = first + i;
@@ -140,7 +158,9 @@ final class Blocks {
             out.ids[i] = id;
             // another batch may seal the same chunk; the caller appends whichever comes first in file order
             if (!index.contains(id) && sealed.add(id)) {
-                out.records[i] = codec.seal(id, buffer, 0, length);
+                out.recordOffsets[i] = used;
+                out.recordLengths[i] = codec.seal(id, buffer, 0, length, records, used);
+                used += out.recordLengths[i];
             }
         }
         return out;

@@ -9,6 +9,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.Objects;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
@@ -85,8 +86,25 @@ final class ChunkCodec {
         return ChunkId.wrap(digest.digest());
     }
 
+    /** The largest record a chunk of {@code length} bytes can become (stored raw, sealed). */
+    static int maxRecord(int length) {
+        return HEADER + NONCE + length + TAG;
+    }
+
     /** The stored record of a chunk whose id is {@code id}. */
     byte[] seal(ChunkId id, byte[] data, int offset, int length) {
+        byte[] record = new byte[maxRecord(length)];
+        int written = seal(id, data, offset, length, record, 0);
+        return written == record.length ? record : Arrays.copyOf(record, written);
+    }
+
+    /**
+     * Writes the stored record of a chunk whose id is {@code id} into {@code target} at {@code at},
+     * which must have {@link #maxRecord} bytes of room; returns the record's length. Sealing many
+     * chunks into one array spares the garbage collector a record object per chunk.
+     */
+    int seal(ChunkId id, byte[] data, int offset, int length, byte[] target, int at) {
+        Objects.checkFromIndexSize(at, maxRecord(length), target.length);
         int bound = (int) Zstd.compressBound(length);
         byte[] compressed = scratch.get();
         if (compressed.length < bound) {
@@ -105,24 +123,21 @@ final class ChunkCodec {
             flags |= COMPRESSED;
         }
         if (!encrypted) {
-            byte[] record = new byte[HEADER + payloadLength];
-            header(record, flags, length);
-            System.arraycopy(payload, payloadOffset, record, HEADER, payloadLength);
-            return record;
+            header(target, at, flags, length);
+            System.arraycopy(payload, payloadOffset, target, at + HEADER, payloadLength);
+            return HEADER + payloadLength;
         }
         flags |= ENCRYPTED;
-        byte[] record = new byte[HEADER + NONCE + payloadLength + TAG];
-        header(record, flags, length);
+        header(target, at, flags, length);
         byte[] nonce = new byte[NONCE];
         nonces.get().nextBytes(nonce);
-        System.arraycopy(nonce, 0, record, HEADER, NONCE);
+        System.arraycopy(nonce, 0, target, at + HEADER, NONCE);
         try {
             Cipher cipher = ciphers.get();
             cipher.init(Cipher.ENCRYPT_MODE, sealKey, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(id.view());
-            cipher.updateAAD(record, 0, HEADER);
-            cipher.doFinal(payload, payloadOffset, payloadLength, record, HEADER + NONCE);
-            return record;
+            cipher.updateAAD(target, at, HEADER);
+            return HEADER + NONCE + cipher.doFinal(payload, payloadOffset, payloadLength, target, at + HEADER + NONCE);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("AES-GCM failed to seal a chunk", e);
         }
@@ -179,8 +194,8 @@ final class ChunkCodec {
         return data;
     }
 
-    private static void header(byte[] record, int flags, int rawLength) {
-        ByteBuffer.wrap(record, 0, HEADER).put((byte) flags).putInt(rawLength);
+    private static void header(byte[] record, int at, int flags, int rawLength) {
+        ByteBuffer.wrap(record, at, HEADER).put((byte) flags).putInt(rawLength);
     }
 
     private SecureRandom nonceSource() {

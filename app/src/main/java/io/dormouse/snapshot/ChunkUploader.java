@@ -83,14 +83,17 @@ final class ChunkUploader {
                 if (batch.fromParent()[i]) {
                     comparedBytes += length;
                 } else if (id != null && !index.contains(id) && !packs.holds(id)) {
-                    byte[] record = batch.records()[i];
-                    if (record == null) {
+                    newBytes += length;
+                    int at = batch.recordOffsets()[i];
+                    int recordLength = batch.recordLengths()[i];
+                    if (recordLength > 0) {
+                        packs.add(id, batch.records(), at, recordLength);
+                    } else {
                         // a later batch sealed this chunk first; the earliest place in the file stores it
                         MemorySegment.copy(image, ValueLayout.JAVA_BYTE, offset, buffer, 0, length);
-                        record = codec.seal(id, buffer, 0, length);
+                        byte[] record = codec.seal(id, buffer, 0, length);
+                        packs.add(id, record, 0, record.length);
                     }
-                    newBytes += length;
-                    packs.add(id, record, record[0]);
                 }
                 extents.add(extent(offset, length, id, extents));
             }
@@ -180,7 +183,7 @@ final class ChunkUploader {
         for (Piece p : batch) {
             if (p.record != null) {
                 newBytes += p.data.length;
-                packs.add(p.id, p.record, p.record[0]);
+                packs.add(p.id, p.record, 0, p.record.length);
             }
             extents.add(extent(p.offset, p.data.length, p.id, extents));
             advanced.accept(p.data.length);

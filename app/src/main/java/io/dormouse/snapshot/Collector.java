@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -103,8 +102,7 @@ final class Collector {
             byte[] bytes = blobs.get(pack.key());
             for (PackEntry entry : mostlyDeadLive.get(pack.key())) {
                 // records are self-contained (the id, not the pack, is their associated data): copied as they are
-                writer.add(entry.id(), Arrays.copyOfRange(bytes, (int) entry.offset(), (int) entry.offset() + entry.length()),
-                        entry.flags());
+                writer.add(entry.id(), bytes, (int) entry.offset(), entry.length());
             }
         }
         // the new packs are durable before any old one goes

@@ -12,17 +12,21 @@ import java.util.regex.Pattern;
 import java.util.zip.CRC32C;
 
 /**
- * The pack object: {@code "DMPK" 1 | chunk records | trailer | footer}. The trailer lists each
+ * The pack object: {@code "DMPK" 2 | chunk records | trailer | footer}. The trailer lists each
  * record as {@code chunk id (32) | offset (8) | length (4) | flags (1)}; the 28-byte footer holds the
  * key id (8), the trailer's offset (8) and length (4), its CRC-32C (4) and {@code "DMPK"} again, so a
  * reader needs two range reads to learn what a pack holds. Records verify themselves; the CRC only
- * tells a torn or foreign trailer from a real one.
+ * tells a torn or foreign trailer from a real one. A pack is named by the SHA-256 of its trailer and
+ * footer, which list every record by its chunk id: the name covers the whole content without a
+ * second pass over the records (format 1 named a pack by the SHA-256 of all its bytes).
  */
 final class PackFormat {
 
     static final String PREFIX = "packs/";
     static final byte[] MAGIC = "DMPK".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER = 5;
+    /** Format 1 packs (named by the hash of all their bytes) are still read and verified. */
+    static final int VERSION = 2;
     static final int FOOTER = 28;
     private static final int ENTRY = ChunkId.BYTES + 8 + 4 + 1;
     private static final HexFormat HEX = HexFormat.of();
@@ -48,7 +52,12 @@ final class PackFormat {
     }
 
     static byte[] header() {
-        return ByteBuffer.allocate(HEADER).put(MAGIC).put((byte) 1).array();
+        return ByteBuffer.allocate(HEADER).put(MAGIC).put((byte) VERSION).array();
+    }
+
+    /** The name of a format 2 pack whose trailer and footer are {@code tail}. */
+    static String name(byte[] tail) {
+        return HEX.formatHex(StoreKey.sha256(tail));
     }
 
     /** The trailer and footer that follow the records, which end at {@code trailerOffset}. */
@@ -64,16 +73,34 @@ final class PackFormat {
                 .putLong(trailerOffset).putInt(trailer.capacity()).putInt((int) crc.getValue()).put(MAGIC).array();
     }
 
-    /** What a pack holds, read from its trailer. */
-    record Contents(String keyId, List<PackEntry> entries, long size) {
+    /** What a pack holds, read from its trailer; its records end where the trailer starts. */
+    record Contents(String keyId, List<PackEntry> entries, long size, long trailerOffset) {
     }
 
     static Contents read(BlobStore blobs, String key) {
-        long size = blobs.size(key);
+        return read(key, blobs.size(key), (offset, length) -> blobs.getRange(key, offset, length));
+    }
+
+    /** What a pack read whole holds, its header checked too. */
+    static Contents read(String key, byte[] pack) {
+        if (pack.length < HEADER + FOOTER || !Arrays.equals(pack, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+                || pack[MAGIC.length] < 1 || pack[MAGIC.length] > VERSION) {
+            throw corrupt(key, "it does not start with a pack header of format 1 to " + VERSION);
+        }
+        return read(key, pack.length, (offset, length) -> Arrays.copyOfRange(pack, (int) offset, (int) offset + length));
+    }
+
+    /** Bytes of a pack at an offset. */
+    @FunctionalInterface
+    private interface Ranges {
+        byte[] get(long offset, int length);
+    }
+
+    private static Contents read(String key, long size, Ranges blobs) {
         if (size < HEADER + FOOTER) {
             throw corrupt(key, "it is " + size + " bytes, too short for a pack");
         }
-        ByteBuffer footer = ByteBuffer.wrap(blobs.getRange(key, size - FOOTER, FOOTER));
+        ByteBuffer footer = ByteBuffer.wrap(blobs.get(size - FOOTER, FOOTER));
         byte[] keyId = new byte[8];
         footer.get(keyId);
         long trailerOffset = footer.getLong();
@@ -85,7 +112,7 @@ final class PackFormat {
                 || trailerOffset + trailerLength != size - FOOTER) {
             throw corrupt(key, "its footer is not a pack footer");
         }
-        byte[] trailerBytes = blobs.getRange(key, trailerOffset, trailerLength);
+        byte[] trailerBytes = blobs.get(trailerOffset, trailerLength);
         CRC32C check = new CRC32C();
         check.update(trailerBytes);
         if ((int) check.getValue() != crc) {
@@ -106,10 +133,10 @@ final class PackFormat {
             }
             entries.add(entry);
         }
-        return new Contents(HEX.formatHex(keyId), List.copyOf(entries), size);
+        return new Contents(HEX.formatHex(keyId), List.copyOf(entries), size, trailerOffset);
     }
 
-    private static SnapshotException corrupt(String key, String why) {
+    static SnapshotException corrupt(String key, String why) {
         return new SnapshotException(SnapshotException.Kind.CORRUPT, "pack " + key + " failed verification: " + why);
     }
 }

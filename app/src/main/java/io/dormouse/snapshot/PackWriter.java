@@ -4,18 +4,19 @@ import io.dormouse.blob.BlobStore;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
 
 /**
  * Gathers new chunk records into packs of about the target size and writes each full pack,
- * durably, under the SHA-256 of its bytes, while the caller goes on filling the next one (a few
+ * durably, under its name ({@link PackFormat#name}), while the caller goes on filling the next one (a few
  * uploads at a time). A pack is announced to {@code durable} only after its put returned.
  */
 final class PackWriter {
@@ -32,6 +33,8 @@ final class PackWriter {
     private final List<Thread> uploads = new ArrayList<>();
     private final List<Written> written = new CopyOnWriteArrayList<>();
     private final Set<ChunkId> uploading = ConcurrentHashMap.newKeySet();
+    /** Buffers of written packs, refilled rather than allocated anew: each is tens of MiB. */
+    private final Queue<byte[]> spare = new ConcurrentLinkedQueue<>();
     private final Map<ChunkId, PackEntry> pending = new HashMap<>();
     private final List<PackEntry> entries = new ArrayList<>();
     private volatile RuntimeException failure;
@@ -56,19 +59,22 @@ final class PackWriter {
         return pending.containsKey(id) || uploading.contains(id);
     }
 
-    /** Appends a record (once per id), starting the pack's upload when it is full. */
-    void add(ChunkId id, byte[] record, int flags) {
+    /**
+     * Appends the record of {@code length} bytes at {@code offset} in {@code records} (once per id),
+     * starting the pack's upload when it is full. The record's first byte holds its flags.
+     */
+    void add(ChunkId id, byte[] records, int offset, int length) {
         if (holds(id)) {
             return;
         }
-        if (size + record.length > buffer.length) {
-            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + record.length));
+        if (size + length > buffer.length) {
+            buffer = Arrays.copyOf(buffer, Math.max(buffer.length * 2, size + length));
         }
-        System.arraycopy(record, 0, buffer, size, record.length);
-        PackEntry entry = new PackEntry(id, size, record.length, flags);
+        System.arraycopy(records, offset, buffer, size, length);
+        PackEntry entry = new PackEntry(id, size, length, records[offset] & 0xff);
         entries.add(entry);
         pending.put(id, entry);
-        size += record.length;
+        size += length;
         if (size >= targetSize) {
             upload();
         }
@@ -107,20 +113,27 @@ final class PackWriter {
             return;
         }
         byte[] trailer = PackFormat.trailer(entries, size, keyId);
-        byte[] pack = Arrays.copyOf(buffer, size + trailer.length);
-        System.arraycopy(trailer, 0, pack, size, trailer.length);
+        String packId = PackFormat.name(trailer);
+        if (size + trailer.length > buffer.length) {
+            buffer = Arrays.copyOf(buffer, size + trailer.length);
+        }
+        System.arraycopy(trailer, 0, buffer, size, trailer.length);
+        byte[] pack = buffer;
+        int length = size + trailer.length;
         List<PackEntry> packed = List.copyOf(entries);
         Set<ChunkId> ids = Set.copyOf(pending.keySet());
         uploading.addAll(ids);
         reset();
         uploadSlots.acquireUninterruptibly();
+        // a finished upload thread still holds its pack's bytes: keep only those under way
+        uploads.removeIf(thread -> !thread.isAlive());
         uploads.add(Thread.ofVirtual().name("pack-upload").start(() -> {
             try {
-                String packId = HexFormat.of().formatHex(StoreKey.sha256(pack));
-                blobs.put(PackFormat.key(packId), pack);
-                Written done = new Written(packId, packed, pack.length);
+                blobs.put(PackFormat.key(packId), pack, length);
+                Written done = new Written(packId, packed, length);
                 durable.accept(done);
                 written.add(done);
+                spare.offer(pack);
             } catch (RuntimeException e) {
                 if (failure == null) {
                     failure = e;
@@ -141,7 +154,8 @@ final class PackWriter {
     }
 
     private void reset() {
-        buffer = new byte[Math.min(targetSize + (1 << 20), 64 << 20)];
+        byte[] reused = spare.poll();
+        buffer = reused != null ? reused : new byte[Math.min(targetSize + (1 << 20), 64 << 20)];
         System.arraycopy(PackFormat.header(), 0, buffer, 0, PackFormat.HEADER);
         size = PackFormat.HEADER;
         entries.clear();

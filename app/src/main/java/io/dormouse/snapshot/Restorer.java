@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -120,25 +122,54 @@ final class Restorer {
     }
 
     /**
-     * Checks every pack the version reads against its name, the SHA-256 of its bytes: damage outside
-     * the records read (header, trailer, other records) would otherwise go unseen until a repack.
+     * Checks every pack the version reads as a whole, so that damage outside the records read (header,
+     * trailer, other records) does not go unseen until a repack: the header, the trailer against its
+     * CRC and the pack's name, the records laid end to end from the header to the trailer, and each
+     * record the version did not read opened and checked against its chunk id. A format 1 pack is
+     * checked against its name, the SHA-256 of all its bytes.
      */
     private void checkPacks(Manifest manifest) {
         Set<String> packs = new TreeSet<>();
+        Set<ChunkId> read = new HashSet<>();
         for (Manifest.Part part : manifest.parts()) {
             for (Manifest.Extent extent : part.extents()) {
                 if (!extent.zero()) {
-                    packs.add(index.find(ChunkId.ofHex(extent.chunk())).packId());
+                    ChunkId id = ChunkId.ofHex(extent.chunk());
+                    read.add(id);
+                    packs.add(index.find(id).packId());
                 }
             }
         }
+        String of = " of VM " + manifest.vm() + " version " + manifest.version();
         for (String packId : packs) {
             String key = PackFormat.key(packId);
-            String actual = HexFormat.of().formatHex(StoreKey.sha256(blobs.get(key)));
-            if (!actual.equals(packId)) {
-                throw new SnapshotException(SnapshotException.Kind.CORRUPT, "pack " + key + " of VM " + manifest.vm()
-                        + " version " + manifest.version() + " failed verification: its bytes hash to " + actual
-                        + ", not to its name (damaged outside the records this version reads)");
+            byte[] pack = blobs.get(key);
+            PackFormat.Contents contents = PackFormat.read(key + of, pack);
+            if (pack[PackFormat.MAGIC.length] == 1) {
+                String actual = HexFormat.of().formatHex(StoreKey.sha256(pack));
+                if (!actual.equals(packId)) {
+                    throw PackFormat.corrupt(key + of, "its bytes hash to " + actual + ", not to its name");
+                }
+                continue;
+            }
+            String named = PackFormat.name(Arrays.copyOfRange(pack, (int) contents.trailerOffset(), pack.length));
+            if (!named.equals(packId)) {
+                throw PackFormat.corrupt(key + of, "its trailer hashes to " + named + ", not to its name");
+            }
+            long next = PackFormat.HEADER;
+            for (PackEntry entry : contents.entries().stream().sorted(Comparator.comparingLong(PackEntry::offset)).toList()) {
+                if (entry.offset() != next) {
+                    throw PackFormat.corrupt(key + of, "its records leave a gap or overlap at offset " + next);
+                }
+                next += entry.length();
+                if (!read.contains(entry.id())) {
+                    codec.open(entry.id(), Arrays.copyOfRange(pack, (int) entry.offset(), (int) next),
+                            "pack " + key + " at offset " + entry.offset());
+                }
+            }
+            if (next != contents.trailerOffset()) {
+                throw PackFormat.corrupt(key + of, "its records end at offset " + next + ", its trailer starts at "
+                        + contents.trailerOffset());
             }
         }
     }

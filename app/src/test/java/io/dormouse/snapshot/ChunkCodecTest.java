@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,6 +41,26 @@ class ChunkCodecTest {
 
         assertThat(record[0] & ChunkCodec.COMPRESSED).isZero();
         assertThat(codec.open(id, record, "test")).isEqualTo(noise);
+    }
+
+    @Test
+    void recordsSealedSideBySideInOneArrayOpenEachOnItsOwn() {
+        for (boolean encrypted : new boolean[] {true, false}) {
+            ChunkCodec codec = codec("k", encrypted);
+            byte[] noise = FastCdcTest.random(16384, 4);
+            byte[] text = "a line of a log file\n".repeat(700).getBytes(StandardCharsets.UTF_8);
+            byte[] records = new byte[ChunkCodec.maxRecord(noise.length) + ChunkCodec.maxRecord(text.length)];
+            ChunkId noiseId = codec.id(noise, 0, noise.length);
+            ChunkId textId = codec.id(text, 0, text.length);
+
+            int first = codec.seal(noiseId, noise, 0, noise.length, records, 0);
+            int second = codec.seal(textId, text, 0, text.length, records, first);
+
+            assertThat(codec.open(noiseId, Arrays.copyOfRange(records, 0, first), "test")).isEqualTo(noise);
+            assertThat(codec.open(textId, Arrays.copyOfRange(records, first, first + second), "test")).isEqualTo(text);
+            assertThatThrownBy(() -> codec.seal(noiseId, noise, 0, noise.length, records, first + second))
+                    .as("no room left").isInstanceOf(IndexOutOfBoundsException.class);
+        }
     }
 
     @Test

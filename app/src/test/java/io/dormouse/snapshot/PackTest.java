@@ -51,9 +51,9 @@ class PackTest {
             byte[] data = FastCdcTest.random(64 << 10, seed + i);
             ChunkId id = codec.id(data, 0, data.length);
             byte[] record = codec.seal(id, data, 0, data.length);
-            writer.add(id, record, record[0]);
+            writer.add(id, record, 0, record.length);
             assertThat(writer.holds(id)).isTrue();
-            writer.add(id, record, record[0]);
+            writer.add(id, record, 0, record.length);
         }
         List<PackWriter.Written> written = writer.finish();
         assertThat(announced).containsExactlyInAnyOrderElementsOf(written);
@@ -62,7 +62,7 @@ class PackTest {
     }
 
     @Test
-    void packsFillToTheTargetSizeAreNamedByTheirHashAndListTheirRecords() throws Exception {
+    void packsFillToTheTargetSizeAreNamedByTheHashOfTheirTrailerAndListTheirRecords() throws Exception {
         List<PackWriter.Written> written = write(40, 1);
 
         assertThat(written).hasSize(3);
@@ -70,8 +70,11 @@ class PackTest {
                 .allSatisfy(w -> assertThat(w.size()).isLessThan(MIB + (70L << 10)));
         for (PackWriter.Written pack : written) {
             byte[] bytes = blobs.get(PackFormat.key(pack.packId()));
-            assertThat(pack.packId()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes)));
             PackFormat.Contents contents = PackFormat.read(blobs, PackFormat.key(pack.packId()));
+            byte[] tail = Arrays.copyOfRange(bytes, (int) contents.trailerOffset(), bytes.length);
+            assertThat(pack.packId()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(tail)));
+            assertThat(bytes[PackFormat.MAGIC.length]).as("format").isEqualTo((byte) PackFormat.VERSION);
+            assertThat(PackFormat.read("whole", bytes)).isEqualTo(contents);
             assertThat(contents.keyId()).isEqualTo(keyId);
             assertThat(contents.entries()).isEqualTo(pack.entries());
             for (PackEntry e : contents.entries()) {
@@ -100,7 +103,8 @@ class PackTest {
         PackWriter writer = new PackWriter(new FailingPuts(full), MIB, keyId, w -> { }, 2);
         byte[] data = FastCdcTest.random(4096, 9);
         ChunkId id = codec.id(data, 0, data.length);
-        writer.add(id, codec.seal(id, data, 0, data.length), 0);
+        byte[] record = codec.seal(id, data, 0, data.length);
+        writer.add(id, record, 0, record.length);
 
         assertThatThrownBy(writer::finish).hasMessageContaining("disk full");
     }
@@ -160,7 +164,7 @@ class PackTest {
         }
 
         @Override
-        public void put(String key, byte[] content) {
+        public void put(String key, byte[] content, int length) {
             throw new IllegalStateException("disk full");
         }
     }
