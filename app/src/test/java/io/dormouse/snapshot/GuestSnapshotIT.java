@@ -70,7 +70,7 @@ class GuestSnapshotIT {
                 "-machine", "q35,memory-backend=ram0", "-m", "128",
                 "-object", "memory-backend-file,id=ram0,size=128M,mem-path=" + ram + ",share=on",
                 "-kernel", GUEST.resolve("vmlinuz").toString(), "-initrd", GUEST.resolve("initrd.img").toString(),
-                "-append", "console=ttyS0 quiet",
+                "-append", "console=ttyS0 quiet no_timer_check",
                 "-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:" + port + "-:80",
                 "-device", "virtio-net-pci,netdev=n0,romfile=",
                 "-serial", "file:" + dir.resolve("console.log"),

@@ -34,7 +34,7 @@ class QemuHypervisorIT extends HypervisorContract {
     protected VmSpec demoSpec(String name) throws Exception {
         Path image = GuestImage.directory();
         return VmSpec.kernel(name, 128, image.resolve("vmlinuz"), image.resolve("initrd.img"),
-                "console=ttyS0 quiet", 80);
+                "console=ttyS0 quiet no_timer_check", 80);
     }
 
     @Override

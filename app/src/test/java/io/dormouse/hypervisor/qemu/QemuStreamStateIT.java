@@ -33,7 +33,7 @@ class QemuStreamStateIT {
     void hibernatesAndCheckpointsWholeStateStreams() throws Exception {
         Path image = GuestImage.directory();
         VmSpec spec = VmSpec.kernel("stream", 128, image.resolve("vmlinuz"), image.resolve("initrd.img"),
-                "console=ttyS0 quiet", 80).withFileBackedRam(false);
+                "console=ttyS0 quiet no_timer_check", 80).withFileBackedRam(false);
         try (QemuHypervisor qemu = QemuHypervisor.create(QemuSettings.defaults(dir.resolve("data"))
                 .withAcceleration(Acceleration.TCG).withAddressOctet(75).withStopTimeout(Duration.ofSeconds(2)))) {
             Machine machine = qemu.start(spec);

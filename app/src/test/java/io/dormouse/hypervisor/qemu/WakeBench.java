@@ -30,7 +30,7 @@ public final class WakeBench {
         Path work = Files.createDirectories(Path.of(args[1]));
         int runs = Integer.parseInt(args[2]);
         VmSpec spec = VmSpec.kernel("bench", 128, image.resolve("vmlinuz"), image.resolve("initrd.img"),
-                "console=ttyS0 quiet", 80);
+                "console=ttyS0 quiet no_timer_check", 80);
         Map<String, List<Duration>> plain = measure(spec, work.resolve("plain"), runs, Mode.NEW);
         Map<String, List<Duration>> pooled = measure(spec, work.resolve("pooled"), runs, Mode.POOL);
         Map<String, List<Duration>> ready = measure(spec, work.resolve("prepared"), runs, Mode.PREPARED);
