@@ -11,14 +11,20 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * Takes one sample of every VM per round (the server runs a round every {@code telemetry.interval}): CPU
  * and memory of its process, front-door traffic and DNS queries, and demand. Counts are differences of the
  * sources' running totals since the previous round; CPU is the process's CPU time over the time between
  * rounds, so the first round a process is seen in gives no CPU sample. Samples go to the sink in one
- * batch and to per-VM gauges.
+ * batch and to per-VM gauges. Balloon sizes are asked of every guest at once, each on its own virtual
+ * thread: one hung monitor socket costs the round its own timeout, not one per VM after it.
  */
 public final class Sampler {
 
@@ -63,10 +69,13 @@ public final class Sampler {
         List<VmSample> samples = new ArrayList<>();
         Set<Long> ids = new HashSet<>();
         Set<String> names = new HashSet<>();
-        for (SampledVm vm : vms.list()) {
+        List<SampledVm> fleet = vms.list();
+        Map<Long, OptionalLong> balloons = balloons(fleet);
+        for (SampledVm vm : fleet) {
             ids.add(vm.id());
             names.add(vm.name());
-            Map<VmMetric, Double> values = sample(vm, previous.computeIfAbsent(vm.id(), id -> new Previous()), now);
+            Map<VmMetric, Double> values = sample(vm, previous.computeIfAbsent(vm.id(), id -> new Previous()), now,
+                    balloons.getOrDefault(vm.id(), OptionalLong.empty()));
             values.forEach((metric, value) -> samples.add(new VmSample(vm.id(), metric, now, value)));
             gauges.update(vm.name(), values);
         }
@@ -76,7 +85,28 @@ public final class Sampler {
         return samples;
     }
 
-    private Map<VmMetric, Double> sample(SampledVm vm, Previous last, Instant now) {
+    /** The balloon size of each VM with a process, asked of all of them at once. */
+    private static Map<Long, OptionalLong> balloons(List<SampledVm> fleet) {
+        Map<Long, Future<OptionalLong>> asked = new HashMap<>();
+        Map<Long, OptionalLong> answers = new HashMap<>();
+        try (ExecutorService askers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("balloon-", 0).factory())) {
+            for (SampledVm vm : fleet) {
+                vm.process().ifPresent(process -> asked.put(vm.id(), askers.submit(process::balloonBytes)));
+            }
+            asked.forEach((id, answer) -> {
+                try {
+                    answers.put(id, answer.get());
+                } catch (ExecutionException e) {
+                    answers.put(id, OptionalLong.empty());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        return answers;
+    }
+
+    private Map<VmMetric, Double> sample(SampledVm vm, Previous last, Instant now, OptionalLong balloon) {
         Map<VmMetric, Double> values = new EnumMap<>(VmMetric.class);
         long queries = dns.queries(vm.id());
         long newQueries = delta(queries, last.queries);
@@ -104,7 +134,7 @@ public final class Sampler {
                 last.cpuSeconds = usage.cpuSeconds();
                 last.cpuAt = now;
             }, () -> last.pid = -1);
-            process.balloonBytes().ifPresent(bytes -> values.put(VmMetric.BALLOON, (double) bytes));
+            balloon.ifPresent(bytes -> values.put(VmMetric.BALLOON, (double) bytes));
         }, () -> last.pid = -1);
         return values;
     }

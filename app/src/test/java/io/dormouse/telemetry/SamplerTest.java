@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
@@ -135,6 +137,51 @@ class SamplerTest {
         fleet.add(new SampledVm(web, "web-1", Optional.of(guest(999_999_999, OptionalLong.empty()))));
 
         assertThat(byMetric(sampler.round(), web)).doesNotContainKeys("cpu", "rss_bytes").containsKey("demand");
+    }
+
+    @Test
+    void balloonsAreAskedOfEveryGuestAtOnceAndOneThatFailsCostsOnlyItsOwnSample() {
+        int guests = 8;
+        CountDownLatch asking = new CountDownLatch(guests);
+        for (int i = 0; i < guests; i++) {
+            long id = 100 + i;
+            boolean broken = i == 3;
+            fleet.add(new SampledVm(id, "vm-" + id, Optional.of(new GuestProcess() {
+                @Override
+                public long pid() {
+                    return 999_999_000 + id;
+                }
+
+                @Override
+                public OptionalLong balloonBytes() {
+                    asking.countDown();
+                    try {
+                        // answers only once every guest is being asked: one at a time, all but the last would give up
+                        if (!asking.await(20, TimeUnit.SECONDS)) {
+                            return OptionalLong.empty();
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return OptionalLong.empty();
+                    }
+                    if (broken) {
+                        throw new IllegalStateException("monitor socket closed");
+                    }
+                    return OptionalLong.of(id << 20);
+                }
+            })));
+        }
+
+        List<VmSample> samples = sampler.round();
+
+        for (int i = 0; i < guests; i++) {
+            long id = 100 + i;
+            if (i == 3) {
+                assertThat(byMetric(samples, id)).doesNotContainKey("balloon_bytes").containsKey("demand");
+            } else {
+                assertThat(byMetric(samples, id)).containsEntry("balloon_bytes", (double) (id << 20));
+            }
+        }
     }
 
     @Test
