@@ -54,6 +54,11 @@ final class PreparedWakes {
     }
 
     /** VMs with a prepared restore, as far as this knows. */
+    /** True when {@code vm}'s last saved version has a prepared restore. */
+    boolean holds(Vm vm) {
+        return vm.saved() != null && Long.valueOf(vm.saved().version()).equals(prepared.get(vm.id()));
+    }
+
     int count() {
         return prepared.size();
     }

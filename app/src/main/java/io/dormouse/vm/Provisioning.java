@@ -40,7 +40,7 @@ public final class Provisioning {
 
     /**
      * The pool size for {@code wakes} restores during {@code window}: wakes per minute rounded up, kept
-     * within {@code min} and {@code max}, plus one process per guaranteed VM.
+     * within {@code min} and {@code max}, plus one process per guaranteed VM without a prepared restore.
      */
     static int size(long wakes, Duration window, int guaranteed, int min, int max) {
         long millis = window.toMillis();
@@ -65,20 +65,23 @@ public final class Provisioning {
     public int adjust() {
         long wakes = fleet.wakesSince(fleet.now().minus(config.wakeRateWindow()));
         List<Vm> fast = fleet.list().stream().filter(Provisioning::guaranteed).toList();
-        int next = size(wakes, config.wakeRateWindow(), fast.size(), config.poolMin(), config.poolMax());
+        if (prepared != null) {
+            prepared.keep(fast);
+        }
+        // a guaranteed VM with a prepared restore wakes in that process: a pool process would stand by for nothing
+        List<Vm> unprepared = fast.stream().filter(vm -> prepared == null || !prepared.holds(vm)).toList();
+        int next = size(wakes, config.wakeRateWindow(), unprepared.size(), config.poolMin(), config.poolMax());
         if (next != size) {
             LOG.atInfo().addKeyValue("pool", next).addKeyValue("wakes", wakes)
                     .addKeyValue("window", config.wakeRateWindow()).addKeyValue("guaranteed", fast.size())
+                    .addKeyValue("prepared", fast.size() - unprepared.size())
                     .log("pre-started process pool resized");
         }
         size = next;
         guaranteed = fast.size();
         hypervisor.poolSize(next);
-        for (Vm vm : fast) {
+        for (Vm vm : unprepared) {
             hypervisor.warmPool(MachineSpecs.of(vm, config.readyTimeout()));
-        }
-        if (prepared != null) {
-            prepared.keep(fast);
         }
         return next;
     }

@@ -40,8 +40,9 @@ class PreparedWakesTest {
                 "keep"), Reason.API).await();
         long saved = VmWorld.count(vm);
         world.lifecycle.hibernate("web-1", Reason.API).await();
-        provisioning.adjust();
+        int unprepared = provisioning.adjust();
         List<FakeHypervisor.Prepare> prepares = awaitPrepares(1);
+        assertThat(provisioning.adjust()).as("a prepared VM needs no pool process besides").isEqualTo(unprepared - 1);
         assertThat(prepares.getFirst().spec()).isEqualTo(MachineSpecs.of(world.fleet.get("web-1"),
                 world.config.readyTimeout()));
         assertThat(world.cache.holds(vm.id(), 1)).as("version 1 materialized ahead").isTrue();
