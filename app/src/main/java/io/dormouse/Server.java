@@ -77,8 +77,8 @@ public final class Server implements AutoCloseable {
         HostRecord localHost = LocalHost.register(store.hosts());
         SnapshotBackend snapshots = SnapshotBackend.open(config.snapshot(), dataDir, System.getenv(), InstantSource.system());
         parts.add(snapshots);
-        VmParts vms = VmParts.start(config.vm(), config.schedule(), store, snapshots.store(), snapshots.cache(), localHost,
-                registry, dataDir);
+        VmParts vms = VmParts.start(config.vm(), config.schedule(), config.front().networkOctet(), store, snapshots.store(),
+                snapshots.cache(), localHost, registry, dataDir);
         parts.add(vms);
         DnsQueryCounts dnsQueries = new DnsQueryCounts();
         // health checkers and the like: neither their DNS queries nor their connections are demand

@@ -82,11 +82,11 @@ final class VmParts implements AutoCloseable {
     private final ExecutorService fitting = Executors.newSingleThreadExecutor(
             Thread.ofPlatform().name("schedule-fit").daemon().factory());
 
-    private VmParts(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
+    private VmParts(VmConfig config, ScheduleConfig schedule, int frontNetwork, StateStore store, SnapshotStore snapshots,
                     RestoreCache cache, HostRecord localHost, MeterRegistry registry, Path dataDir, Hypervisor hypervisor) {
         this.hypervisor = hypervisor;
         InstantSource clock = InstantSource.system();
-        fleet = Fleet.load(store, config.defaultWakeEstimate(), clock);
+        fleet = Fleet.load(store, config.defaultWakeEstimate(), clock, frontNetwork);
         // the hypervisor runs machines here: this host is the one to place them on
         allocator = new Allocator(List.of(new Host(localHost.name(), new Resources(
                         (int) Math.floor(localHost.vcpus() * config.cpuOvercommit()), localHost.memoryMib(),
@@ -172,11 +172,14 @@ final class VmParts implements AutoCloseable {
         }
     }
 
-    static VmParts start(VmConfig config, ScheduleConfig schedule, StateStore store, SnapshotStore snapshots,
-                         RestoreCache cache, HostRecord localHost, MeterRegistry registry, Path dataDir) {
+    /** @param frontNetwork N of the front addresses' network 127.N.0.0/16 ({@code front.network}) */
+    static VmParts start(VmConfig config, ScheduleConfig schedule, int frontNetwork, StateStore store,
+                         SnapshotStore snapshots, RestoreCache cache, HostRecord localHost, MeterRegistry registry,
+                         Path dataDir) {
         Hypervisor hypervisor = hypervisor(config, dataDir);
         try {
-            return new VmParts(config, schedule, store, snapshots, cache, localHost, registry, dataDir, hypervisor);
+            return new VmParts(config, schedule, frontNetwork, store, snapshots, cache, localHost, registry, dataDir,
+                    hypervisor);
         } catch (RuntimeException | Error e) {
             hypervisor.close();
             throw e;

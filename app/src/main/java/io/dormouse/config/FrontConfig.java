@@ -3,17 +3,25 @@ package io.dormouse.config;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The TCP front door: whether it listens on the VMs' front addresses, how many connections it holds
  * per waking VM and for how long, which ports' traffic is not demand (excluded sources are
- * {@code telemetry.excluded-sources}), and how long a woken VM stays awake.
+ * {@code telemetry.excluded-sources}), how long a woken VM stays awake, and the loopback network its
+ * front addresses come from ({@code network}: VM id {@code n} gets the network's address plus {@code n}).
  */
 public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, List<Integer> excludePorts,
-                          Duration minAwake) {
+                          Duration minAwake, String network) {
 
+    private static final Pattern LOOPBACK_16 = Pattern.compile("127\\.(\\d{1,3})\\.0\\.0/16");
+    /** Second octets the server uses for other things: 127.0.0.1, and the QEMU and fake machines' own addresses. */
+    private static final Set<Integer> TAKEN = Set.of(0, 77, 78);
+    private static final String DEFAULT_NETWORK = "127.2.0.0/16";
     static final FrontConfig DEFAULTS = new FrontConfig(true, 256, Duration.ofSeconds(30), List.of(),
-            Duration.ofMinutes(2));
+            Duration.ofMinutes(2), DEFAULT_NETWORK);
 
     public FrontConfig {
         if (holdLimit < 1 || holdLimit > 100_000) {
@@ -37,5 +45,23 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
         if (minAwake == null || minAwake.isNegative()) {
             throw new IllegalArgumentException("min-awake " + minAwake + " must be a duration of 0 or more such as 2m");
         }
+        if (network == null) {
+            network = DEFAULT_NETWORK;
+        }
+        Matcher m = LOOPBACK_16.matcher(network);
+        if (!m.matches() || Integer.parseInt(m.group(1)) > 255) {
+            throw new IllegalArgumentException("network " + network + " must be a /16 inside 127.0.0.0/8 written"
+                    + " as 127.N.0.0/16, such as 127.2.0.0/16 (a VM's front address is the network plus its id)");
+        }
+        if (TAKEN.contains(Integer.parseInt(m.group(1)))) {
+            throw new IllegalArgumentException("network " + network + " is in use by the server itself (127.0.0.0/16"
+                    + " holds 127.0.0.1; 127.77.0.0/16 and 127.78.0.0/16 are the machines' own addresses); choose"
+                    + " another 127.N.0.0/16");
+        }
+    }
+
+    /** N of the network 127.N.0.0/16. */
+    public int networkOctet() {
+        return Integer.parseInt(network.split("\\.")[1]);
     }
 }

@@ -5,26 +5,40 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /**
- * A VM's front address, derived from its id so that it never collides and survives restarts:
- * 127.2.x.y, x.y the id (1 to 65534). The machine's own address is the hypervisor's to choose.
+ * The loopback network {@code 127.N.0.0/16} that front addresses come from: VM id {@code x.y} gets
+ * {@code 127.N.x.y}, so an address never collides and survives restarts (ids 1 to 65534). The
+ * machine's own address is the hypervisor's to choose.
+ *
+ * @param octet N, the network's second octet ({@code front.network})
  */
-final class Addresses {
+record Addresses(int octet) {
 
-    private Addresses() {
+    static final Addresses DEFAULT = new Addresses(2);
+
+    Addresses {
+        if (octet < 0 || octet > 255) {
+            throw new IllegalArgumentException("the front network's second octet must be 0 to 255, got " + octet);
+        }
     }
 
-    static Inet4Address front(long vmId) {
-        return of(2, vmId);
+    /** True when {@code vmId} has an address in the network. */
+    static boolean fits(long vmId) {
+        return vmId >= 1 && vmId <= 65534;
     }
 
-    private static Inet4Address of(int net, long vmId) {
-        if (vmId < 1 || vmId > 65534) {
+    Inet4Address front(long vmId) {
+        if (!fits(vmId)) {
             throw new IllegalArgumentException("VM id must be 1 to 65534 to derive a loopback address, got " + vmId);
         }
         try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {127, (byte) net, (byte) (vmId >> 8), (byte) vmId});
+            return (Inet4Address) InetAddress.getByAddress(new byte[] {127, (byte) octet, (byte) (vmId >> 8), (byte) vmId});
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    boolean contains(Inet4Address address) {
+        byte[] bytes = address.getAddress();
+        return bytes[0] == 127 && (bytes[1] & 0xff) == octet;
     }
 }

@@ -40,10 +40,13 @@ public final class Fleet {
     /** When each recent restore ended, epoch milliseconds, oldest first. */
     private final ConcurrentSkipListMap<Long, Integer> wakes = new ConcurrentSkipListMap<>();
 
-    private Fleet(StateStore store, Duration defaultWakeEstimate, InstantSource clock) {
+    private final Addresses fronts;
+
+    private Fleet(StateStore store, Duration defaultWakeEstimate, InstantSource clock, Addresses fronts) {
         this.store = store;
         this.defaultWakeEstimate = defaultWakeEstimate;
         this.clock = clock;
+        this.fronts = fronts;
     }
 
     /**
@@ -52,9 +55,22 @@ public final class Fleet {
      * @param defaultWakeEstimate the wake estimate of a VM that was never restored
      */
     public static Fleet load(StateStore store, Duration defaultWakeEstimate, InstantSource clock) {
-        Fleet fleet = new Fleet(store, defaultWakeEstimate, clock);
+        return load(store, defaultWakeEstimate, clock, Addresses.DEFAULT.octet());
+    }
+
+    /**
+     * As {@link #load(StateStore, Duration, InstantSource)}, with front addresses in {@code 127.frontOctet.0.0/16}
+     * ({@code front.network}). A VM whose stored front address lies outside it gets its address in it.
+     */
+    public static Fleet load(StateStore store, Duration defaultWakeEstimate, InstantSource clock, int frontOctet) {
+        Fleet fleet = new Fleet(store, defaultWakeEstimate, clock, new Addresses(frontOctet));
         fleet.sync();
         return fleet;
+    }
+
+    /** The front address of the VM with id {@code vmId}. */
+    Inet4Address frontAddress(long vmId) {
+        return fronts.front(vmId);
     }
 
     public Optional<Vm> find(String name) {
@@ -177,7 +193,8 @@ public final class Fleet {
         } catch (IllegalArgumentException e) {
             state = VmState.FAILED;
         }
-        Inet4Address front = ipv4(row.frontAddress()).orElse(row.id() < 65535 ? Addresses.front(row.id()) : null);
+        Inet4Address front = ipv4(row.frontAddress()).filter(fronts::contains)
+                .orElse(Addresses.fits(row.id()) ? fronts.front(row.id()) : null);
         Policy policy = definition != null ? definition.policy() : new Policy(Math.min(1000, row.priority()),
                 knownSla(row.slaClass()), false, Policy.OnUnhealthy.KEEP);
         return new Vm(row.id(), row.name(), state, definition, policy, ipv4(row.address()).orElse(null), front, null,

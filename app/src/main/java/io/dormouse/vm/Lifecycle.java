@@ -113,7 +113,7 @@ public final class Lifecycle {
             }
             VmRecord row = store.vms().insert(new NewVm(name, VmState.PROVISIONING.label(),
                     Definitions.write(definition), null, null, definition.priority(), definition.slaClass()));
-            Vm vm = fleet.fromRow(row).withFrontAddress(Addresses.front(row.id()));
+            Vm vm = fleet.fromRow(row).withFrontAddress(fleet.frontAddress(row.id()));
             step = journal.begin(vm, VmState.PROVISIONING, VmState.RUNNING, reason);
         }
         return async(step, () -> boot(step));

@@ -19,6 +19,25 @@ class FrontConfigTest {
         assertThat(front.holdTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(front.excludePorts()).isEmpty();
         assertThat(front.minAwake()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(front.network()).isEqualTo("127.2.0.0/16");
+        assertThat(front.networkOctet()).isEqualTo(2);
+    }
+
+    @Test
+    void theFrontNetworkIsAnyFreeSlash16OfLoopback() {
+        assertThat(read(Map.of("DORMOUSE_FRONT_NETWORK", "127.203.0.0/16")).front().networkOctet()).isEqualTo(203);
+        for (String bad : new String[] {"10.2.0.0/16", "127.2.0.0/24", "127.2.1.0/16", "127.256.0.0/16", "127.2.0.0"}) {
+            assertThat(rejected("DORMOUSE_FRONT_NETWORK", bad)).as(bad).satisfies(e -> {
+                assertThat(e.key()).isEqualTo("front.network");
+                assertThat(e.getMessage()).contains(bad, "127.N.0.0/16");
+            });
+        }
+        for (String taken : new String[] {"127.0.0.0/16", "127.77.0.0/16", "127.78.0.0/16"}) {
+            assertThat(rejected("DORMOUSE_FRONT_NETWORK", taken)).as(taken).satisfies(e -> {
+                assertThat(e.key()).isEqualTo("front.network");
+                assertThat(e.getMessage()).contains("in use by the server itself");
+            });
+        }
     }
 
     @Test

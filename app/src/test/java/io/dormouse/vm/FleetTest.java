@@ -45,6 +45,25 @@ class FleetTest {
     }
 
     @Test
+    void frontAddressesComeFromTheConfiguredNetworkAndMoveWithIt() throws Exception {
+        long id;
+        try (VmWorld world = new VmWorld(dir, new Resources(4, 1024, 0))) {
+            Vm vm = world.lifecycle.create("web-1", world.definition(128, 0, "standard"), Reason.API).await();
+            id = vm.id();
+            assertThat(vm.frontAddress().getHostAddress()).isEqualTo("127.2.0." + id);
+            assertThat(world.store.vms().find("web-1").orElseThrow().frontAddress()).as("stored")
+                    .isEqualTo("127.2.0." + id);
+
+            Fleet moved = Fleet.load(world.store, Duration.ofSeconds(2), world.fleet::now, 203);
+            assertThat(moved.get("web-1").frontAddress().getHostAddress())
+                    .as("an address outside the configured network is derived anew").isEqualTo("127.203.0." + id);
+            assertThat(moved.frontAddress(258).getHostAddress()).isEqualTo("127.203.1.2");
+            assertThat(Fleet.load(world.store, Duration.ofSeconds(2), world.fleet::now).get("web-1").frontAddress())
+                    .as("the stored address, inside the default network").isEqualTo(vm.frontAddress());
+        }
+    }
+
+    @Test
     void anOlderValueNeverReplacesANewerOne() throws Exception {
         try (VmWorld world = new VmWorld(dir, new Resources(4, 1024, 0))) {
             Vm created = world.lifecycle.create("web-1", world.definition(128, 0, "standard"), Reason.API).await();
