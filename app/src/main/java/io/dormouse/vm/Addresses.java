@@ -37,8 +37,4 @@ record Addresses(int octet) {
         }
     }
 
-    boolean contains(Inet4Address address) {
-        byte[] bytes = address.getAddress();
-        return bytes[0] == 127 && (bytes[1] & 0xff) == octet;
-    }
 }

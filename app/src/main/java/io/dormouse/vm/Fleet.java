@@ -59,8 +59,8 @@ public final class Fleet {
     }
 
     /**
-     * As {@link #load(StateStore, Duration, InstantSource)}, with front addresses in {@code 127.frontOctet.0.0/16}
-     * ({@code front.network}). A VM whose stored front address lies outside it gets its address in it.
+     * As {@link #load(StateStore, Duration, InstantSource)}, with the front addresses of new VMs in
+     * {@code 127.frontOctet.0.0/16} ({@code front.network}); a VM keeps the front address stored with it.
      */
     public static Fleet load(StateStore store, Duration defaultWakeEstimate, InstantSource clock, int frontOctet) {
         Fleet fleet = new Fleet(store, defaultWakeEstimate, clock, new Addresses(frontOctet));
@@ -193,8 +193,7 @@ public final class Fleet {
         } catch (IllegalArgumentException e) {
             state = VmState.FAILED;
         }
-        Inet4Address front = ipv4(row.frontAddress()).filter(fronts::contains)
-                .orElse(Addresses.fits(row.id()) ? fronts.front(row.id()) : null);
+        Inet4Address front = ipv4(row.frontAddress()).orElse(Addresses.fits(row.id()) ? fronts.front(row.id()) : null);
         Policy policy = definition != null ? definition.policy() : new Policy(Math.min(1000, row.priority()),
                 knownSla(row.slaClass()), false, Policy.OnUnhealthy.KEEP);
         return new Vm(row.id(), row.name(), state, definition, policy, ipv4(row.address()).orElse(null), front, null,
