@@ -94,6 +94,9 @@ public final class Server implements AutoCloseable {
         front = FrontDoor.start(FrontSettings.from(config.front(), excluded, config.vm().fleetSync()),
                 vms.fleet, vms.wakes, registry, InstantSource.system());
         parts.add(front);
+        // limits set through the API outlive the process
+        store.vmBandwidths().all().forEach((vmId, bytesPerSecond) ->
+                vms.fleet.byId(vmId).ifPresent(vm -> front.limit(vm.name(), bytesPerSecond)));
         // the front door keeps a VM awake while a connection is open or it has just woken
         vms.startScheduler(vm -> front.traffic().keepAwake(vm) ? 1 : 0);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, excluded);
@@ -109,7 +112,7 @@ public final class Server implements AutoCloseable {
                         new EventRoutes(store), new SeriesRoutes(store), new ForecastRoutes(store),
                         new SnapshotRoutes(store, snapshots.store(), snapshots.retention(), snapshots.grace()),
                         new ScheduleRoutes(vms.fleet, store, vms.schedules, config.schedule().mode()),
-                        new FrontRoutes(vms.fleet, front)));
+                        new FrontRoutes(vms.fleet, front, store.vmBandwidths())));
         parts.add(api);
         ready.set(true);
         LOG.atInfo()

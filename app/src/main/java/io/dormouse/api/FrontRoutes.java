@@ -3,30 +3,40 @@ package io.dormouse.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.dormouse.front.Traffic;
 import io.dormouse.front.FrontDoor;
+import io.dormouse.state.VmBandwidths;
 import io.dormouse.vm.Fleet;
+import io.dormouse.vm.Vm;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
 
-/** A VM at the TCP front door: its bandwidth limit (read and changed while it runs) and its metered demand. */
+/**
+ * A VM at the TCP front door: its bandwidth limit (read and changed while it runs, kept in the database) and
+ * its metered demand.
+ */
 public final class FrontRoutes implements HttpService {
 
     private final Fleet fleet;
     private final FrontDoor front;
+    private final VmBandwidths limits;
 
-    public FrontRoutes(Fleet fleet, FrontDoor front) {
+    /** @param limits where bandwidth limits are kept, so that a restarted server applies them again */
+    public FrontRoutes(Fleet fleet, FrontDoor front, VmBandwidths limits) {
         this.fleet = fleet;
         this.front = front;
+        this.limits = limits;
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/vms/{name}/bandwidth", (req, res) -> Json.send(res, bandwidth(name(req))))
                 .put("/vms/{name}/bandwidth", (req, res) -> {
-                    String name = name(req);
-                    front.limit(name, bytesPerSecond(Requests.body(req)));
-                    Json.send(res, bandwidth(name));
+                    Vm vm = fleet.get(req.path().pathParameters().get("name"));
+                    long bytesPerSecond = bytesPerSecond(Requests.body(req));
+                    limits.put(vm.id(), bytesPerSecond);
+                    front.limit(vm.name(), bytesPerSecond);
+                    Json.send(res, bandwidth(vm.name()));
                 })
                 .get("/vms/{name}/activity", (req, res) -> {
                     String name = name(req);

@@ -87,7 +87,7 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
 
     /**
      * Sets the VM's bandwidth limit, both directions of all its connections together; takes effect on
-     * connections already open. Kept in memory: a restarted server starts unlimited.
+     * connections already open. Kept in memory here; the API stores it, and the server sets it again at start.
      *
      * @param bytesPerSecond 0 (unlimited) or more
      */

@@ -32,6 +32,7 @@ final class Database implements StateStore {
     private final CalendarEvents calendarEvents;
     private final VmSchedules vmSchedules;
     private final ScheduleDecisions scheduleDecisions;
+    private final VmBandwidths vmBandwidths;
 
     private Database(DatabaseSettings settings, HikariDataSource pool, InstantSource clock) {
         this.settings = settings;
@@ -46,6 +47,7 @@ final class Database implements StateStore {
         this.calendarEvents = new CalendarEvents(this, clock);
         this.vmSchedules = new VmSchedules(this, clock);
         this.scheduleDecisions = new ScheduleDecisions(this);
+        this.vmBandwidths = new VmBandwidths(this, clock);
     }
 
     static Database open(DatabaseSettings settings, InstantSource clock, MeterRegistry registry) {
@@ -136,6 +138,11 @@ final class Database implements StateStore {
     @Override
     public VmSchedules vmSchedules() {
         return vmSchedules;
+    }
+
+    @Override
+    public VmBandwidths vmBandwidths() {
+        return vmBandwidths;
     }
 
     @Override

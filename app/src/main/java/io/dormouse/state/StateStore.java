@@ -54,6 +54,9 @@ public interface StateStore extends AutoCloseable {
     /** The scheduler's decisions. */
     ScheduleDecisions scheduleDecisions();
 
+    /** Front-door bandwidth limits. */
+    VmBandwidths vmBandwidths();
+
     /** Closes every pooled connection; the repositories fail afterwards. */
     @Override
     void close();

@@ -171,8 +171,16 @@ class VmCliTest {
         assertThat(out.toString()).contains("web-1").containsPattern("\\b0\\b");
         assertThat(json("vm", "bandwidth", "web-1", "1M", "--json").path("bytesPerSecond").asLong()).isEqualTo(1 << 20);
         assertThat(api("GET", "/v1/vms/web-1/bandwidth", null, 200).path("bytesPerSecond").asLong()).isEqualTo(1 << 20);
+        server.close();
+        server = RunningServer.start(dir.resolve("data"));
+        assertThat(api("GET", "/v1/vms/web-1/bandwidth", null, 200).path("bytesPerSecond").asLong())
+                .as("kept across a restart").isEqualTo(1 << 20);
         assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": 0}", 200)
                 .path("bytesPerSecond").asLong()).isZero();
+        server.close();
+        server = RunningServer.start(dir.resolve("data"));
+        assertThat(api("GET", "/v1/vms/web-1/bandwidth", null, 200).path("bytesPerSecond").asLong())
+                .as("unlimited, also after a restart").isZero();
 
         assertThat(api("PUT", "/v1/vms/web-1/bandwidth", "{\"bytesPerSecond\": -3}", 400).path("detail").asText())
                 .contains("bytesPerSecond", "-3");

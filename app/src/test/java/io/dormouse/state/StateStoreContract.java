@@ -431,6 +431,28 @@ abstract class StateStoreContract {
     }
 
     @Test
+    void bandwidthLimitsAreSetReplacedClearedAndGoWithTheirVm() {
+        VmRecord web = vm("web-1");
+        VmRecord db = vm("db-1");
+        assertThat(store.vmBandwidths().all()).isEmpty();
+
+        store.vmBandwidths().put(web.id(), 1_000_000);
+        store.vmBandwidths().put(db.id(), 5_000);
+        store.vmBandwidths().put(web.id(), 250_000);
+        assertThat(store.vmBandwidths().all()).containsExactly(Map.entry(web.id(), 250_000L), Map.entry(db.id(), 5_000L));
+        store.vmBandwidths().put(db.id(), 0);
+        assertThat(store.vmBandwidths().all()).as("0 is unlimited: no row").containsOnlyKeys(web.id());
+
+        assertThatThrownBy(() -> store.vmBandwidths().put(web.id() + db.id() + 10, 1))
+                .isInstanceOf(StateException.class)
+                .extracting(e -> ((StateException) e).kind()).isEqualTo(StateException.Kind.NOT_FOUND);
+        assertThatThrownBy(() -> store.vmBandwidths().put(web.id(), -1)).hasMessageContaining("0 (unlimited) or more");
+        assertThat(store.vmBandwidths().all()).containsEntry(web.id(), 250_000L);
+        store.vms().delete(web.id());
+        assertThat(store.vmBandwidths().all()).isEmpty();
+    }
+
+    @Test
     void scheduleDecisionsListNewestFirstPerVm() {
         VmRecord web = vm("web-1");
         VmRecord db = vm("db-1");
