@@ -1,29 +1,41 @@
 package io.dormouse.front;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Copies bytes both ways between a client and its VM until both sides are done: an end of stream
- * on one side is passed on as a half-close (FIN) to the other, and an error on either closes both.
- * Each direction runs on its own virtual thread with a pooled direct buffer, so no byte is copied
- * through the Java heap: a small one first, a large one once a read fills it (a bulk transfer), so
- * that thousands of mostly idle connections do not hold a large buffer each.
+ * Passes bytes both ways between a client and its VM until both sides are done: an end of stream on one
+ * side is passed on as a half-close (FIN) to the other, and an error on either closes both. On Linux,
+ * with the socket descriptors reachable, {@link SpliceLoop}s move them with {@code splice(2)}; otherwise
+ * the {@link CopyLoop} copies them, which moves each byte twice more through user space.
  */
 final class Splice {
 
-    /** Large enough that loopback throughput is bound by the kernel's copies, not by system calls. */
-    static final int LARGE = 256 * 1024;
-    static final int SMALL = 16 * 1024;
-    private static final BlockingQueue<ByteBuffer> LARGE_POOL = new ArrayBlockingQueue<>(64);
-    private static final BlockingQueue<ByteBuffer> SMALL_POOL = new ArrayBlockingQueue<>(1024);
+    private static final Logger LOG = LoggerFactory.getLogger(Splice.class);
 
     private Splice() {
+    }
+
+    /** The loops, one per core, started on first use; none when splice(2) cannot be had. */
+    private static final class Loops {
+        static final AtomicReferenceArray<SpliceLoop> STARTED;
+        static final AtomicInteger NEXT = new AtomicInteger();
+
+        static {
+            String why = unavailable(System.getProperty("os.name"));
+            if (why == null) {
+                LOG.info("front door splices connections with splice(2) through pipes");
+                STARTED = new AtomicReferenceArray<>(Runtime.getRuntime().availableProcessors());
+            } else {
+                LOG.info("front door copies connections through buffers: " + why);
+                STARTED = null;
+            }
+        }
     }
 
     /**
@@ -36,63 +48,50 @@ final class Splice {
      */
     static void run(SocketChannel client, SocketChannel vm, IntConsumer in, IntConsumer out, TokenBucket bucket,
                     Runnable replied) throws InterruptedException {
-        Thread back = Thread.ofVirtual().name("splice-out").start(() -> pump(vm, client, out, bucket, replied));
-        try {
-            pump(client, vm, in, bucket, () -> { });
-            back.join();
-        } finally {
-            close(client);
-            close(vm);
+        SpliceLoop loop = Loops.STARTED == null ? null : loop();
+        if (loop == null) {
+            CopyLoop.run(client, vm, in, out, bucket, replied);
+        } else {
+            loop.run(client, vm, in, out, bucket, replied);
         }
     }
 
-    private static void pump(SocketChannel from, SocketChannel to, IntConsumer counter, TokenBucket bucket,
-                             Runnable first) {
-        ByteBuffer buffer = buffer(SMALL_POOL, SMALL);
-        boolean passed = false;
-        try {
-            while (true) {
-                buffer.clear();
-                buffer.limit(Math.min(buffer.capacity(), bucket.chunk()));
-                int n = from.read(buffer);
-                if (n < 0) {
-                    to.shutdownOutput();
-                    return;
-                }
-                Duration wait = bucket.take(n);
-                if (wait.isPositive()) {
-                    Thread.sleep(wait);
-                }
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    to.write(buffer);
-                }
-                counter.accept(n);
-                if (!passed) {
-                    passed = true;
-                    first.run();
-                }
-                if (n == SMALL && buffer.capacity() == SMALL) {
-                    release(buffer);
-                    buffer = buffer(LARGE_POOL, LARGE);
+    private static SpliceLoop loop() {
+        int i = Math.floorMod(Loops.NEXT.getAndIncrement(), Loops.STARTED.length());
+        SpliceLoop loop = Loops.STARTED.get(i);
+        if (loop != null && loop.running()) {
+            return loop;
+        }
+        synchronized (Loops.STARTED) {
+            loop = Loops.STARTED.get(i);
+            if (loop == null || !loop.running()) {
+                try {
+                    Loops.STARTED.set(i, new SpliceLoop("front-splice-" + i));
+                } catch (IOException e) {
+                    // the selector needs descriptors; this connection is copied, the next one tries again
+                    LOG.atWarn().log("cannot start a splice loop: " + e.getMessage());
+                    return null;
                 }
             }
-        } catch (IOException | InterruptedException e) {
-            // one side failed or was reset: nothing more can pass either way
-            close(from);
-            close(to);
-        } finally {
-            release(buffer);
+            return Loops.STARTED.get(i);
         }
     }
 
-    private static ByteBuffer buffer(BlockingQueue<ByteBuffer> pool, int size) {
-        ByteBuffer pooled = pool.poll();
-        return pooled != null ? pooled : ByteBuffer.allocateDirect(size);
-    }
-
-    private static void release(ByteBuffer buffer) {
-        (buffer.capacity() == LARGE ? LARGE_POOL : SMALL_POOL).offer(buffer);
+    /** Why splice(2) cannot be used on this JVM, or null when it can. */
+    static String unavailable(String os) {
+        if (!"Linux".equals(os)) {
+            return "splice(2) is Linux only, this is " + os;
+        }
+        if (Descriptor.unavailable() != null) {
+            return Descriptor.unavailable();
+        }
+        try {
+            Syscalls calls = new Syscalls();
+            calls.close(calls.pipe());
+            return null;
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return "the native calls failed (" + e + "); the JVM may need --enable-native-access=ALL-UNNAMED";
+        }
     }
 
     static void close(SocketChannel channel) {
