@@ -1,34 +1,32 @@
 package io.dormouse.front;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.function.IntConsumer;
 
 /**
- * One direction of a spliced connection: moves bytes from one socket through a pipe into the other with
- * {@code splice(2)}, so they never leave the kernel, until the source would block. It holds a pipe only
- * while bytes are on their way: an idle direction gives its pipe back to the loop's pool.
+ * One direction of a spliced connection: reads from one non-blocking socket into a pooled direct buffer
+ * and writes it to the other, until the source would block. It holds a buffer only while bytes are on
+ * their way, a small one first and a large one once a read fills it (a bulk transfer).
  */
 final class Flow {
 
     /** What the flow waits for before its next {@link #step}. */
     enum Wait { READ, WRITE, TIMER, DONE }
 
-    /** Pipe-fulls moved at one readiness before other connections get their turn. */
+    /** Buffer-fulls moved at one readiness before other connections get their turn. */
     private static final int ROUNDS = 16;
-    /** The most one splice asks for: a pipe takes less (64 KiB by default), the rest waits for the next. */
-    private static final int MOST = 1 << 20;
 
     private final SpliceLoop loop;
-    private final int from;
-    private final int to;
+    private final SocketChannel source;
     private final SocketChannel target;
     private final IntConsumer counter;
     private final TokenBucket bucket;
     private Runnable first;
-    private Pipe pipe;
-    private long pending;
+    private ByteBuffer buffer;
+    private boolean bulk;
     private boolean ended;
     private Wait wait = Wait.READ;
     private Duration pause = Duration.ZERO;
@@ -36,11 +34,10 @@ final class Flow {
     /**
      * @param first called once, after the first bytes reached {@code target}
      */
-    Flow(SpliceLoop loop, int from, int to, SocketChannel target, IntConsumer counter, TokenBucket bucket,
+    Flow(SpliceLoop loop, SocketChannel source, SocketChannel target, IntConsumer counter, TokenBucket bucket,
          Runnable first) {
         this.loop = loop;
-        this.from = from;
-        this.to = to;
+        this.source = source;
         this.target = target;
         this.counter = counter;
         this.bucket = bucket;
@@ -51,7 +48,7 @@ final class Flow {
         return wait;
     }
 
-    /** How long the bandwidth limit holds the bytes in the pipe back, while {@link #waits()} is TIMER. */
+    /** How long the bandwidth limit holds the read bytes back, while {@link #waits()} is TIMER. */
     Duration pause() {
         return pause;
     }
@@ -74,20 +71,25 @@ final class Flow {
                 wait = Wait.READ;
                 return;
             }
-            if (pipe == null) {
-                pipe = loop.pipe();
+            if (buffer != null && bulk && buffer.capacity() < SpliceLoop.LARGE) {
+                release();
             }
-            long n = loop.calls().splice(from, pipe.writeEnd(), Math.min(MOST, bucket.chunk()));
-            if (n == Syscalls.WOULD_BLOCK) {
+            if (buffer == null) {
+                buffer = loop.buffer(bulk);
+            }
+            buffer.clear().limit(Math.min(buffer.capacity(), bucket.chunk()));
+            int n = source.read(buffer);
+            buffer.flip();
+            if (n == 0) {
                 release();
                 wait = Wait.READ;
                 return;
             }
-            if (n == 0) {
+            if (n < 0) {
                 ended = true;
                 continue;
             }
-            pending = n;
+            bulk = n == buffer.capacity();
             pause = bucket.take(n);
             if (pause.isPositive()) {
                 wait = Wait.TIMER;
@@ -96,15 +98,14 @@ final class Flow {
         }
     }
 
-    /** Writes the pipe's bytes to the target; false when the target is full. */
+    /** Writes the buffer's bytes to the target; false when the target is full. */
     private boolean drain() throws IOException {
-        while (pending > 0) {
-            long n = loop.calls().splice(pipe.readEnd(), to, pending);
-            if (n == Syscalls.WOULD_BLOCK) {
+        while (buffer != null && buffer.hasRemaining()) {
+            int n = target.write(buffer);
+            if (n == 0) {
                 return false;
             }
-            pending -= n;
-            counter.accept((int) n);
+            counter.accept(n);
             if (first != null) {
                 Runnable once = first;
                 first = null;
@@ -114,12 +115,11 @@ final class Flow {
         return true;
     }
 
-    /** Gives the pipe back: to the pool when empty, closed when bytes were left in it. */
+    /** Gives the buffer back to the loop's pool. */
     void release() {
-        if (pipe != null) {
-            loop.release(pipe, pending == 0);
-            pipe = null;
-            pending = 0;
+        if (buffer != null) {
+            loop.release(buffer);
+            buffer = null;
         }
     }
 }

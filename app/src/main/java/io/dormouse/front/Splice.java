@@ -10,32 +10,17 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Passes bytes both ways between a client and its VM until both sides are done: an end of stream on one
- * side is passed on as a half-close (FIN) to the other, and an error on either closes both. On Linux,
- * with the socket descriptors reachable, {@link SpliceLoop}s move them with {@code splice(2)}; otherwise
- * the {@link CopyLoop} copies them, which moves each byte twice more through user space.
+ * side is passed on as a half-close (FIN) to the other, and an error on either closes both. The work is
+ * spread over {@link SpliceLoop}s, one per core, each started on first use.
  */
 final class Splice {
 
     private static final Logger LOG = LoggerFactory.getLogger(Splice.class);
+    private static final AtomicReferenceArray<SpliceLoop> LOOPS =
+            new AtomicReferenceArray<>(Runtime.getRuntime().availableProcessors());
+    private static final AtomicInteger NEXT = new AtomicInteger();
 
     private Splice() {
-    }
-
-    /** The loops, one per core, started on first use; none when splice(2) cannot be had. */
-    private static final class Loops {
-        static final AtomicReferenceArray<SpliceLoop> STARTED;
-        static final AtomicInteger NEXT = new AtomicInteger();
-
-        static {
-            String why = unavailable(System.getProperty("os.name"));
-            if (why == null) {
-                LOG.info("front door splices connections with splice(2) through pipes");
-                STARTED = new AtomicReferenceArray<>(Runtime.getRuntime().availableProcessors());
-            } else {
-                LOG.info("front door copies connections through buffers: " + why);
-                STARTED = null;
-            }
-        }
     }
 
     /**
@@ -48,49 +33,32 @@ final class Splice {
      */
     static void run(SocketChannel client, SocketChannel vm, IntConsumer in, IntConsumer out, TokenBucket bucket,
                     Runnable replied) throws InterruptedException {
-        SpliceLoop loop = Loops.STARTED == null ? null : loop();
-        if (loop == null) {
-            CopyLoop.run(client, vm, in, out, bucket, replied);
-        } else {
-            loop.run(client, vm, in, out, bucket, replied);
+        SpliceLoop loop;
+        try {
+            loop = loop(Math.floorMod(NEXT.getAndIncrement(), LOOPS.length()));
+        } catch (IOException e) {
+            // a selector needs descriptors: the process is out of them, as this connection soon would be
+            LOG.atWarn().log("front door cannot start a splice loop, closing the connection: " + e.getMessage());
+            close(client);
+            close(vm);
+            return;
         }
+        loop.run(client, vm, in, out, bucket, replied);
     }
 
-    private static SpliceLoop loop() {
-        int i = Math.floorMod(Loops.NEXT.getAndIncrement(), Loops.STARTED.length());
-        SpliceLoop loop = Loops.STARTED.get(i);
+    /** The {@code i}th loop, started anew if it never ran or ended. */
+    private static SpliceLoop loop(int i) throws IOException {
+        SpliceLoop loop = LOOPS.get(i);
         if (loop != null && loop.running()) {
             return loop;
         }
-        synchronized (Loops.STARTED) {
-            loop = Loops.STARTED.get(i);
+        synchronized (LOOPS) {
+            loop = LOOPS.get(i);
             if (loop == null || !loop.running()) {
-                try {
-                    Loops.STARTED.set(i, new SpliceLoop("front-splice-" + i));
-                } catch (IOException e) {
-                    // the selector needs descriptors; this connection is copied, the next one tries again
-                    LOG.atWarn().log("cannot start a splice loop: " + e.getMessage());
-                    return null;
-                }
+                loop = new SpliceLoop("front-splice-" + i);
+                LOOPS.set(i, loop);
             }
-            return Loops.STARTED.get(i);
-        }
-    }
-
-    /** Why splice(2) cannot be used on this JVM, or null when it can. */
-    static String unavailable(String os) {
-        if (!"Linux".equals(os)) {
-            return "splice(2) is Linux only, this is " + os;
-        }
-        if (Descriptor.unavailable() != null) {
-            return Descriptor.unavailable();
-        }
-        try {
-            Syscalls calls = new Syscalls();
-            calls.close(calls.pipe());
-            return null;
-        } catch (IOException | RuntimeException | LinkageError e) {
-            return "the native calls failed (" + e + "); the JVM may need --enable-native-access=ALL-UNNAMED";
+            return loop;
         }
     }
 

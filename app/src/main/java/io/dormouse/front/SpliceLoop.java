@@ -1,6 +1,7 @@
 package io.dormouse.front;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
@@ -16,23 +17,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A platform thread that splices many connections: it waits on one selector for any of their sockets,
- * then calls {@code splice(2)} itself. The sockets are non-blocking, so no call blocks the thread, and a
- * wake-up costs one thread switch, where a virtual thread per direction would add a second one (the
- * JDK's poller, then a carrier). An idle connection costs two selection keys and a parked virtual thread
- * in {@link #run}; pipes are pooled and held only while bytes are in them.
+ * then reads and writes them itself. The sockets are non-blocking, so no call blocks the thread, and a
+ * wake-up costs one thread switch, where a virtual thread per direction adds a second (the JDK's poller,
+ * then a carrier): 8 µs added to a loopback round trip instead of 30 to 160. An idle connection costs two
+ * selection keys and the parked virtual thread in {@link #run}; buffers are held only while bytes are in
+ * them. Linux's {@code splice(2)} through a pipe was measured in this place and used more CPU per byte
+ * than these copies (docs/front.md, "Performance").
  */
 final class SpliceLoop implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SpliceLoop.class);
-    /** Empty pipes kept for the next transfer; their pages are freed when empty, only descriptors stay. */
+    /** Large enough that loopback throughput is bound by the kernel's copies, not by system calls. */
+    static final int LARGE = 256 * 1024;
+    static final int SMALL = 16 * 1024;
+    /** Buffers of each size kept for the next transfer. */
     private static final int POOLED = 16;
 
     private final Selector selector;
     private final Thread thread;
-    private final Syscalls calls = new Syscalls();
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timer> timers = new PriorityQueue<>(Comparator.comparingLong(Timer::at));
-    private final ArrayDeque<Pipe> pool = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> small = new ArrayDeque<>();
+    private final ArrayDeque<ByteBuffer> large = new ArrayDeque<>();
     private volatile boolean closing;
 
     private record Timer(long at, Runnable task) {
@@ -88,8 +94,6 @@ final class SpliceLoop implements AutoCloseable {
             for (SelectionKey key : selector.keys()) {
                 ((Spliced) key.attachment()).close();
             }
-            pool.forEach(calls::close);
-            pool.clear();
             try {
                 selector.close();
             } catch (IOException e) {
@@ -110,16 +114,14 @@ final class SpliceLoop implements AutoCloseable {
     /** Ends the loop, closing the connections it still splices. */
     @Override
     public void close() throws InterruptedException {
-        closing = true;
-        selector.wakeup();
+        if (!closing) {
+            closing = true;
+            selector.wakeup();
+        }
         thread.join();
     }
 
     // the rest is called on the loop's thread
-
-    Syscalls calls() {
-        return calls;
-    }
 
     SelectionKey register(SocketChannel channel, Spliced spliced) throws IOException {
         return channel.register(selector, SelectionKey.OP_READ, spliced);
@@ -129,16 +131,16 @@ final class SpliceLoop implements AutoCloseable {
         timers.add(new Timer(System.nanoTime() + after.toNanos(), task));
     }
 
-    Pipe pipe() throws IOException {
-        Pipe pooled = pool.poll();
-        return pooled != null ? pooled : calls.pipe();
+    /** A buffer for the next read: a large one for a bulk transfer. */
+    ByteBuffer buffer(boolean bulk) {
+        ByteBuffer pooled = (bulk ? large : small).poll();
+        return pooled != null ? pooled : ByteBuffer.allocateDirect(bulk ? LARGE : SMALL);
     }
 
-    void release(Pipe pipe, boolean empty) {
-        if (empty && pool.size() < POOLED) {
-            pool.push(pipe);
-        } else {
-            calls.close(pipe);
+    void release(ByteBuffer buffer) {
+        ArrayDeque<ByteBuffer> pool = buffer.capacity() == LARGE ? large : small;
+        if (pool.size() < POOLED) {
+            pool.push(buffer);
         }
     }
 }

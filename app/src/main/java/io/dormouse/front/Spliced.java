@@ -11,8 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One connection spliced by a {@link SpliceLoop}: its two {@link Flow}s and the selection key of each
  * socket, whose interest is what the flow reading it and the flow writing it wait for. Used only on
- * the loop's thread, which alone closes the sockets: the JDK defers closing a registered channel's
- * descriptor until the loop's next select, so no splice ever meets a descriptor reused by another file.
+ * the loop's thread.
  */
 final class Spliced {
 
@@ -33,10 +32,8 @@ final class Spliced {
         this.loop = loop;
         this.client = client;
         this.vm = vm;
-        int clientFd = Descriptor.of(client);
-        int vmFd = Descriptor.of(vm);
-        this.inbound = new Flow(loop, clientFd, vmFd, vm, in, bucket, null);
-        this.outbound = new Flow(loop, vmFd, clientFd, client, out, bucket, replied);
+        this.inbound = new Flow(loop, client, vm, in, bucket, null);
+        this.outbound = new Flow(loop, vm, client, out, bucket, replied);
     }
 
     /** Registers both sockets with the loop's selector; on the loop's thread. */
@@ -118,7 +115,7 @@ final class Spliced {
         close();
     }
 
-    /** Closes both sockets and gives back the pipes; on the loop's thread. */
+    /** Closes both sockets and gives back the buffers; on the loop's thread. */
     void close() {
         if (!closed) {
             closed = true;
