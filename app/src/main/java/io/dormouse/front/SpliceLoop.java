@@ -43,6 +43,8 @@ final class SpliceLoop implements AutoCloseable {
     private final ArrayDeque<ByteBuffer> small = new ArrayDeque<>();
     private final ArrayDeque<ByteBuffer> large = new ArrayDeque<>();
     private volatile boolean closing;
+    /** Guarded by {@code tasks}: set once the loop takes no more tasks. */
+    private boolean ended;
 
     private record Timer(long at, Runnable task) {
     }
@@ -74,8 +76,15 @@ final class SpliceLoop implements AutoCloseable {
     }
 
     private void execute(Runnable task) {
-        tasks.add(task);
-        selector.wakeup();
+        synchronized (tasks) {
+            if (!ended) {
+                tasks.add(task);
+                selector.wakeup();
+                return;
+            }
+        }
+        // the loop ended: registering on its closed selector fails, which closes the connection at once
+        task.run();
     }
 
     private void loop() {
@@ -92,7 +101,7 @@ final class SpliceLoop implements AutoCloseable {
                 }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.atError().setCause(e).log("front door splice loop " + thread.getName() + " failed");
+            LOG.atError().setCause(e).log("front door splice loop " + Thread.currentThread().getName() + " failed");
         } finally {
             for (SelectionKey key : selector.keys()) {
                 ((Spliced) key.attachment()).close();
@@ -100,9 +109,11 @@ final class SpliceLoop implements AutoCloseable {
             try {
                 selector.close();
             } catch (IOException e) {
-                LOG.atWarn().setCause(e).log("closing the selector of " + thread.getName() + " failed");
+                LOG.atWarn().setCause(e).log("closing the selector of " + Thread.currentThread().getName() + " failed");
             }
-            // connections handed over meanwhile fail to register on the closed selector, which closes them
+            synchronized (tasks) {
+                ended = true;
+            }
             for (Runnable task; (task = tasks.poll()) != null; ) {
                 task.run();
             }

@@ -1,6 +1,7 @@
 package io.dormouse.front;
 
 import java.io.IOException;
+import java.nio.channels.CancelledKeyException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.CountDownLatch;
@@ -108,10 +109,11 @@ final class Spliced {
     }
 
     private void fail(Exception e) {
-        if (e instanceof RuntimeException) {
+        // an I/O error is one side failing or being reset, a cancelled key a socket closed elsewhere
+        // (the gate, when interrupted): nothing more can pass either way
+        if (e instanceof RuntimeException && !(e instanceof CancelledKeyException)) {
             LOG.atWarn().setCause(e).log("front door splice failed; closing the connection");
         }
-        // an I/O error is one side failing or being reset: nothing more can pass either way
         close();
     }
 

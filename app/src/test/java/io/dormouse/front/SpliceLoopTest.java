@@ -260,6 +260,15 @@ class SpliceLoopTest {
     }
 
     @Test
+    void aConnectionHandedToAnEndedLoopIsClosedAtOnce() throws Exception {
+        loop.close();
+        Connection c = connection();
+        c.awaitEnd();
+        assertThat(ended(c.client.peer())).isTrue();
+        assertThat(ended(c.vm.peer())).isTrue();
+    }
+
+    @Test
     void anInterruptClosesBothSides() throws Exception {
         Connection c = connection();
         write(c.client.peer(), "x");
