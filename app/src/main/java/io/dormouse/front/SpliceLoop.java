@@ -16,13 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A platform thread that splices many connections: it waits on one selector for any of their sockets,
- * then reads and writes them itself. The sockets are non-blocking, so no call blocks the thread, and a
- * wake-up costs one thread switch, where a virtual thread per direction adds a second (the JDK's poller,
- * then a carrier): 8 µs added to a loopback round trip instead of 30 to 160. An idle connection costs two
- * selection keys and the parked virtual thread in {@link #run}; buffers are held only while bytes are in
- * them. Linux's {@code splice(2)} through a pipe was measured in this place and used more CPU per byte
- * than these copies (docs/front.md, "Performance").
+ * A platform thread that splices many connections: it waits on one selector for their non-blocking
+ * sockets and reads and writes them itself, so a wake-up is one thread switch, not two (the JDK's
+ * poller, then a carrier). Why copies and not {@code splice(2)}: docs/front.md, "Performance".
  */
 final class SpliceLoop implements AutoCloseable {
 
