@@ -1,27 +1,24 @@
 package io.dormouse.front;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.time.Duration;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Copies bytes both ways between a client and its VM until both sides are done: an end of stream
- * on one side is passed on as a half-close (FIN) to the other, and an error on either closes both.
- * Each direction runs on its own virtual thread with a pooled direct buffer, so no byte is copied
- * through the Java heap: a small one first, a large one once a read fills it (a bulk transfer), so
- * that thousands of mostly idle connections do not hold a large buffer each.
+ * Passes bytes both ways between a client and its VM until both sides are done: an end of stream on one
+ * side is passed on as a half-close (FIN) to the other, and an error on either closes both. The work is
+ * spread over {@link SpliceLoop}s, one per core, each started on first use.
  */
 final class Splice {
 
-    /** Large enough that loopback throughput is bound by the kernel's copies, not by system calls. */
-    static final int LARGE = 256 * 1024;
-    static final int SMALL = 16 * 1024;
-    private static final BlockingQueue<ByteBuffer> LARGE_POOL = new ArrayBlockingQueue<>(64);
-    private static final BlockingQueue<ByteBuffer> SMALL_POOL = new ArrayBlockingQueue<>(1024);
+    private static final Logger LOG = LoggerFactory.getLogger(Splice.class);
+    private static final AtomicReferenceArray<SpliceLoop> LOOPS =
+            new AtomicReferenceArray<>(Runtime.getRuntime().availableProcessors());
+    private static final AtomicInteger NEXT = new AtomicInteger();
 
     private Splice() {
     }
@@ -36,63 +33,33 @@ final class Splice {
      */
     static void run(SocketChannel client, SocketChannel vm, IntConsumer in, IntConsumer out, TokenBucket bucket,
                     Runnable replied) throws InterruptedException {
-        Thread back = Thread.ofVirtual().name("splice-out").start(() -> pump(vm, client, out, bucket, replied));
+        SpliceLoop loop;
         try {
-            pump(client, vm, in, bucket, () -> { });
-            back.join();
-        } finally {
+            loop = loop(Math.floorMod(NEXT.getAndIncrement(), LOOPS.length()));
+        } catch (IOException e) {
+            // a selector needs descriptors: the process is out of them, as this connection soon would be
+            LOG.atWarn().log("front door cannot start a splice loop, closing the connection: " + e.getMessage());
             close(client);
             close(vm);
+            return;
         }
+        loop.run(client, vm, in, out, bucket, replied);
     }
 
-    private static void pump(SocketChannel from, SocketChannel to, IntConsumer counter, TokenBucket bucket,
-                             Runnable first) {
-        ByteBuffer buffer = buffer(SMALL_POOL, SMALL);
-        boolean passed = false;
-        try {
-            while (true) {
-                buffer.clear();
-                buffer.limit(Math.min(buffer.capacity(), bucket.chunk()));
-                int n = from.read(buffer);
-                if (n < 0) {
-                    to.shutdownOutput();
-                    return;
-                }
-                Duration wait = bucket.take(n);
-                if (wait.isPositive()) {
-                    Thread.sleep(wait);
-                }
-                buffer.flip();
-                while (buffer.hasRemaining()) {
-                    to.write(buffer);
-                }
-                counter.accept(n);
-                if (!passed) {
-                    passed = true;
-                    first.run();
-                }
-                if (n == SMALL && buffer.capacity() == SMALL) {
-                    release(buffer);
-                    buffer = buffer(LARGE_POOL, LARGE);
-                }
+    /** The {@code i}th loop, started anew if it never ran or ended. */
+    private static SpliceLoop loop(int i) throws IOException {
+        SpliceLoop loop = LOOPS.get(i);
+        if (loop != null && loop.running()) {
+            return loop;
+        }
+        synchronized (LOOPS) {
+            loop = LOOPS.get(i);
+            if (loop == null || !loop.running()) {
+                loop = new SpliceLoop("front-splice-" + i);
+                LOOPS.set(i, loop);
             }
-        } catch (IOException | InterruptedException e) {
-            // one side failed or was reset: nothing more can pass either way
-            close(from);
-            close(to);
-        } finally {
-            release(buffer);
+            return loop;
         }
-    }
-
-    private static ByteBuffer buffer(BlockingQueue<ByteBuffer> pool, int size) {
-        ByteBuffer pooled = pool.poll();
-        return pooled != null ? pooled : ByteBuffer.allocateDirect(size);
-    }
-
-    private static void release(ByteBuffer buffer) {
-        (buffer.capacity() == LARGE ? LARGE_POOL : SMALL_POOL).offer(buffer);
     }
 
     static void close(SocketChannel channel) {
