@@ -9,7 +9,9 @@ import java.util.function.IntConsumer;
 /**
  * One direction of a spliced connection: reads from one non-blocking socket into a pooled direct buffer
  * and writes it to the other, until the source would block. It holds a buffer only while bytes are on
- * their way, a small one first and a large one once a read fills it (a bulk transfer).
+ * their way, a small one first and a large one once a read fills it (a bulk transfer), for as long as
+ * reads keep bringing at least a small buffer's worth: a bulk stream that the loop catches up with
+ * does not start again from a small buffer after each pause.
  */
 final class Flow {
 
@@ -94,7 +96,7 @@ final class Flow {
                 continue;
             }
             moved += n;
-            bulk = n == buffer.capacity();
+            bulk = n >= SpliceLoop.SMALL;
             pause = bucket.take(n);
             if (pause.isPositive()) {
                 wait = Wait.TIMER;

@@ -28,7 +28,7 @@ final class SpliceLoop implements AutoCloseable {
      * 15 to 25 % more per second (fewer reads, writes and acknowledgements); 2 and 4 MiB moved no more.
      */
     static final int LARGE = 1024 * 1024;
-    private static final int SMALL = 16 * 1024;
+    static final int SMALL = 16 * 1024;
     /** Buffers of each size kept for the next transfer: at most 8 MiB of large ones per loop. */
     static final int POOLED = 8;
 
