@@ -4,6 +4,7 @@ import io.dormouse.telemetry.Activity;
 import io.dormouse.telemetry.ActivitySource;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.WakeCoordinator;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.InstantSource;
 import java.util.HashMap;
@@ -46,6 +47,8 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         this.meters = new Meters(clock, registry, settings.minAwake());
         this.gate = new Gate(settings, backends, meters, this::bucket, registry);
         this.listeners = new Listeners(gate);
+        Gauge.builder("dormouse.front.buffers.large", SpliceLoop::largeInUse)
+                .description("1 MiB buffers of bulk transfers in use, all VMs together").register(registry);
         sync();
         syncing = Thread.ofVirtual().name("front-sync").start(this::syncLoop);
     }

@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,13 @@ final class SpliceLoop implements AutoCloseable {
     static final int SMALL = 16 * 1024;
     /** Buffers of each size kept for the next transfer: at most 8 MiB of large ones per loop. */
     static final int POOLED = 8;
+    /**
+     * Large buffers in use across all loops at most (256 MiB of direct memory): past it, bulk transfers
+     * read through small buffers, slower but without running the JVM out of direct memory, which would
+     * end every connection of a loop.
+     */
+    static final int MAX_LARGE_IN_USE = 256;
+    private static final AtomicInteger LARGE_IN_USE = new AtomicInteger();
 
     private final Selector selector;
     private final Thread thread;
@@ -141,13 +149,25 @@ final class SpliceLoop implements AutoCloseable {
         timers.add(new Timer(System.nanoTime() + after.toNanos(), task));
     }
 
-    /** A buffer for the next read: a large one for a bulk transfer. */
+    /** A buffer for the next read: a large one for a bulk transfer, while the budget of large ones lasts. */
     ByteBuffer buffer(boolean bulk) {
+        if (bulk && LARGE_IN_USE.incrementAndGet() > MAX_LARGE_IN_USE) {
+            LARGE_IN_USE.decrementAndGet();
+            bulk = false;
+        }
         ByteBuffer pooled = (bulk ? large : small).poll();
         return pooled != null ? pooled : ByteBuffer.allocateDirect(bulk ? LARGE : SMALL);
     }
 
+    /** Large buffers in use (read into or being written out) across all loops. */
+    static int largeInUse() {
+        return LARGE_IN_USE.get();
+    }
+
     void release(ByteBuffer buffer) {
+        if (buffer.capacity() == LARGE) {
+            LARGE_IN_USE.decrementAndGet();
+        }
         ArrayDeque<ByteBuffer> pool = buffer.capacity() == LARGE ? large : small;
         if (pool.size() < POOLED) {
             pool.push(buffer);

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -299,6 +300,29 @@ class SpliceLoopTest {
             Thread.sleep(5);
         }
         assertThat(value).hasValue(expected);
+    }
+
+    @Test
+    void largeBuffersAreHandedOutWithinTheirBudgetAndSmallOnesPastIt() {
+        int before = SpliceLoop.largeInUse();
+        List<ByteBuffer> taken = new ArrayList<>();
+        for (int i = before; i < SpliceLoop.MAX_LARGE_IN_USE; i++) {
+            taken.add(loop.buffer(true));
+        }
+        assertThat(taken).allSatisfy(b -> assertThat(b.capacity()).isEqualTo(SpliceLoop.LARGE));
+        assertThat(SpliceLoop.largeInUse()).isEqualTo(SpliceLoop.MAX_LARGE_IN_USE);
+
+        ByteBuffer past = loop.buffer(true);
+        assertThat(past.capacity()).as("past the budget").isLessThan(SpliceLoop.LARGE);
+        loop.release(past);
+        assertThat(SpliceLoop.largeInUse()).isEqualTo(SpliceLoop.MAX_LARGE_IN_USE);
+        loop.release(taken.removeLast());
+        ByteBuffer again = loop.buffer(true);
+        assertThat(again.capacity()).as("room again once one came back").isEqualTo(SpliceLoop.LARGE);
+        taken.add(again);
+
+        taken.forEach(loop::release);
+        assertThat(SpliceLoop.largeInUse()).isEqualTo(before);
     }
 
     @Test
