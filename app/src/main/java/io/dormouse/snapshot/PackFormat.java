@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -88,6 +89,38 @@ final class PackFormat {
             throw corrupt(key, "it does not start with a pack header of format 1 to " + VERSION);
         }
         return read(key, pack.length, (offset, length) -> Arrays.copyOfRange(pack, (int) offset, (int) offset + length));
+    }
+
+    /**
+     * Checks the structure of a pack read whole against its name: the header, the trailer against its CRC,
+     * and then, for format 2, the name against the trailer and footer and the records laid end to end from
+     * the header to the trailer; for format 1, the name against all its bytes. The records themselves
+     * are the caller's to open. Returns what the pack holds.
+     */
+    static Contents check(String key, String packId, byte[] pack) {
+        Contents contents = read(key, pack);
+        if (pack[MAGIC.length] == 1) {
+            String actual = HEX.formatHex(StoreKey.sha256(pack));
+            if (!actual.equals(packId)) {
+                throw corrupt(key, "its bytes hash to " + actual + ", not to its name");
+            }
+            return contents;
+        }
+        String named = name(Arrays.copyOfRange(pack, (int) contents.trailerOffset(), pack.length));
+        if (!named.equals(packId)) {
+            throw corrupt(key, "its trailer hashes to " + named + ", not to its name");
+        }
+        long next = HEADER;
+        for (PackEntry entry : contents.entries().stream().sorted(Comparator.comparingLong(PackEntry::offset)).toList()) {
+            if (entry.offset() != next) {
+                throw corrupt(key, "its records leave a gap or overlap at offset " + next);
+            }
+            next += entry.length();
+        }
+        if (next != contents.trailerOffset()) {
+            throw corrupt(key, "its records end at offset " + next + ", its trailer starts at " + contents.trailerOffset());
+        }
+        return contents;
     }
 
     /** Bytes of a pack at an offset. */

@@ -12,9 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -123,10 +121,9 @@ final class Restorer {
 
     /**
      * Checks every pack the version reads as a whole, so that damage outside the records read (header,
-     * trailer, other records) does not go unseen until a repack: the header, the trailer against its
-     * CRC and the pack's name, the records laid end to end from the header to the trailer, and each
-     * record the version did not read opened and checked against its chunk id. A format 1 pack is
-     * checked against its name, the SHA-256 of all its bytes.
+     * trailer, other records) does not go unseen until a repack: its structure and name
+     * ({@link PackFormat#check}), and for format 2 each record the version did not read, opened and
+     * checked against its chunk id (a format 1 pack's name covers all its bytes).
      */
     private void checkPacks(Manifest manifest) {
         Set<String> packs = new TreeSet<>();
@@ -144,32 +141,15 @@ final class Restorer {
         for (String packId : packs) {
             String key = PackFormat.key(packId);
             byte[] pack = blobs.get(key);
-            PackFormat.Contents contents = PackFormat.read(key + of, pack);
+            PackFormat.Contents contents = PackFormat.check(key + of, packId, pack);
             if (pack[PackFormat.MAGIC.length] == 1) {
-                String actual = HexFormat.of().formatHex(StoreKey.sha256(pack));
-                if (!actual.equals(packId)) {
-                    throw PackFormat.corrupt(key + of, "its bytes hash to " + actual + ", not to its name");
-                }
-                continue;
+                continue; // its name covers every byte
             }
-            String named = PackFormat.name(Arrays.copyOfRange(pack, (int) contents.trailerOffset(), pack.length));
-            if (!named.equals(packId)) {
-                throw PackFormat.corrupt(key + of, "its trailer hashes to " + named + ", not to its name");
-            }
-            long next = PackFormat.HEADER;
-            for (PackEntry entry : contents.entries().stream().sorted(Comparator.comparingLong(PackEntry::offset)).toList()) {
-                if (entry.offset() != next) {
-                    throw PackFormat.corrupt(key + of, "its records leave a gap or overlap at offset " + next);
-                }
-                next += entry.length();
+            for (PackEntry entry : contents.entries()) {
                 if (!read.contains(entry.id())) {
-                    codec.open(entry.id(), Arrays.copyOfRange(pack, (int) entry.offset(), (int) next),
-                            "pack " + key + " at offset " + entry.offset());
+                    int at = (int) entry.offset();
+                    codec.open(entry.id(), Arrays.copyOfRange(pack, at, at + entry.length()), "pack " + key + " at offset " + at);
                 }
-            }
-            if (next != contents.trailerOffset()) {
-                throw PackFormat.corrupt(key + of, "its records end at offset " + next + ", its trailer starts at "
-                        + contents.trailerOffset());
             }
         }
     }
