@@ -32,7 +32,7 @@ public final class FrontRoutes implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/vms/{name}/bandwidth", (req, res) -> Json.send(res, bandwidth(name(req))))
                 .put("/vms/{name}/bandwidth", (req, res) -> {
-                    Vm vm = fleet.get(req.path().pathParameters().get("name"));
+                    Vm vm = vm(req);
                     long bytesPerSecond = bytesPerSecond(Requests.body(req));
                     limits.put(vm.id(), bytesPerSecond);
                     front.limit(vm.name(), bytesPerSecond);
@@ -71,8 +71,12 @@ public final class FrontRoutes implements HttpService {
         return value.asLong();
     }
 
-    /** The VM's name, once it is known to exist: a 404 names the VM otherwise. */
+    /** The VM of the path: a 404 names the VM when there is none. */
+    private Vm vm(ServerRequest req) {
+        return fleet.get(req.path().pathParameters().get("name"));
+    }
+
     private String name(ServerRequest req) {
-        return fleet.get(req.path().pathParameters().get("name")).name();
+        return vm(req).name();
     }
 }

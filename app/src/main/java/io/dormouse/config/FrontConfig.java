@@ -49,11 +49,12 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
             network = DEFAULT_NETWORK;
         }
         Matcher m = LOOPBACK_16.matcher(network);
-        if (!m.matches() || Integer.parseInt(m.group(1)) > 255) {
+        int octet = m.matches() ? Integer.parseInt(m.group(1)) : -1;
+        if (octet < 0 || octet > 255) {
             throw new IllegalArgumentException("network " + network + " must be a /16 inside 127.0.0.0/8 written"
                     + " as 127.N.0.0/16, such as 127.2.0.0/16 (a VM's front address is the network plus its id)");
         }
-        if (TAKEN.contains(Integer.parseInt(m.group(1)))) {
+        if (TAKEN.contains(octet)) {
             throw new IllegalArgumentException("network " + network + " is in use by the server itself (127.0.0.0/16"
                     + " holds 127.0.0.1; 127.77.0.0/16 and 127.78.0.0/16 are the machines' own addresses); choose"
                     + " another 127.N.0.0/16");
