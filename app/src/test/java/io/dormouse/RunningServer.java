@@ -5,6 +5,8 @@ import io.dormouse.config.DormouseConfig;
 import io.dormouse.config.Secret;
 import io.dormouse.state.DatabaseSettings;
 import io.dormouse.state.StateStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -33,6 +35,13 @@ public final class RunningServer implements AutoCloseable {
                 "api.token", token.value(),
                 "dns.listen", "127.0.0.1:0",
                 "vm.hypervisor", "fake"));
+    }
+
+    /** Stand-ins for the demo guest's kernel and initramfs under {@code dataDir}: the fake hypervisor never reads them. */
+    public static void fakeDemoImages(Path dataDir) throws IOException {
+        Path images = Files.createDirectories(dataDir.resolve("images/demo"));
+        Files.writeString(images.resolve("vmlinuz"), "not a kernel: the fake hypervisor never reads it");
+        Files.writeString(images.resolve("initrd.img"), "not an initramfs");
     }
 
     public int dnsPort() {

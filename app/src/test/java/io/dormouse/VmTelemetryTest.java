@@ -47,9 +47,7 @@ class VmTelemetryTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("data/images/demo"));
-        Files.writeString(images.resolve("vmlinuz"), "not a kernel: the fake hypervisor never reads it");
-        Files.writeString(images.resolve("initrd.img"), "not an initramfs");
+        RunningServer.fakeDemoImages(dir.resolve("data"));
         server = Server.start(ConfigReader.withEnvironment(Map.of()).read(Optional.empty(), Map.of(
                 "data-dir", dir.resolve("data").toString(),
                 "api.listen", "127.0.0.1:0",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dormouse.Dormouse;
+import io.dormouse.RunningServer;
 import io.dormouse.Server;
 import io.dormouse.config.ConfigReader;
 import io.dormouse.state.DatabaseSettings;
@@ -50,9 +51,7 @@ class ScheduleCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("data/images/demo"));
-        Files.writeString(images.resolve("vmlinuz"), "not a kernel: the fake hypervisor never reads it");
-        Files.writeString(images.resolve("initrd.img"), "not an initramfs");
+        RunningServer.fakeDemoImages(dir.resolve("data"));
         server = Server.start(ConfigReader.withEnvironment(Map.of()).read(Optional.empty(), Map.of(
                 "data-dir", dir.resolve("data").toString(),
                 "api.listen", "127.0.0.1:0",

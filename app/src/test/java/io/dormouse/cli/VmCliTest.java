@@ -40,9 +40,7 @@ class VmCliTest {
 
     @BeforeEach
     void start() throws Exception {
-        Path images = Files.createDirectories(dir.resolve("data/images/demo"));
-        Files.writeString(images.resolve("vmlinuz"), "not a kernel: the fake hypervisor never reads it");
-        Files.writeString(images.resolve("initrd.img"), "not an initramfs");
+        RunningServer.fakeDemoImages(dir.resolve("data"));
         server = RunningServer.start(dir.resolve("data"));
     }
 
