@@ -53,7 +53,6 @@ final class PreparedWakes {
         }
     }
 
-    /** VMs with a prepared restore, as far as this knows. */
     /** True when {@code vm}'s last saved version has a prepared restore. */
     boolean holds(Vm vm) {
         return vm.saved() != null && Long.valueOf(vm.saved().version()).equals(prepared.get(vm.id()));
@@ -65,7 +64,7 @@ final class PreparedWakes {
 
     private void prepare(String name, long version, SavedState state) {
         Optional<Vm> vm = fleet.find(name);
-        if (vm.isEmpty() || !Provisioning.guaranteed(vm.get()) || vm.get().saved().version() != version) {
+        if (!stillWanted(name, version)) {
             return;
         }
         try {
@@ -74,15 +73,23 @@ final class PreparedWakes {
             LOG.atInfo().addKeyValue("vm", name).addKeyValue("version", version).log("restore prepared");
         } catch (RuntimeException e) {
             asked.remove(vm.get().id()); // the next round asks again
-            LOG.atWarn().addKeyValue("vm", name).addKeyValue("version", version).setCause(e)
-                    .log("preparing a restore failed; the wake will start its process itself");
+            if (stillWanted(name, version)) {
+                LOG.atWarn().addKeyValue("vm", name).addKeyValue("version", version).setCause(e)
+                        .log("preparing a restore failed; the wake will start its process itself");
+            } else {
+                LOG.atDebug().addKeyValue("vm", name).addKeyValue("version", version)
+                        .log("preparing a restore ended: the VM woke, changed or went meanwhile");
+            }
         }
-        // terminated or woken while it was being prepared: nothing else would end the process (a restore
-        // under way may still take it, and the lifecycle discards what is left once it ends)
-        Optional<Vm> now = fleet.find(name);
-        if (now.isEmpty() || !(now.get().state() instanceof VmState.Hibernated
-                || now.get().state() instanceof VmState.Restoring)) {
+        // woken, hibernated again or terminated while it was being prepared: the lifecycle's own discard may
+        // have come before the process was registered, and nothing else would end it
+        if (!stillWanted(name, version)) {
             hypervisor.discardPrepared(name);
         }
+    }
+
+    private boolean stillWanted(String name, long version) {
+        Optional<Vm> vm = fleet.find(name);
+        return vm.isPresent() && Provisioning.guaranteed(vm.get()) && vm.get().saved().version() == version;
     }
 }

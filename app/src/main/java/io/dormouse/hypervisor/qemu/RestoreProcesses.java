@@ -36,6 +36,8 @@ final class RestoreProcesses implements AutoCloseable {
     private final Duration qmpTimeout;
     private final ProcessPool pool;
     private final Map<String, Prepared> prepared = new ConcurrentHashMap<>();
+    /** Processes started by a {@link #prepare} still loading their state: a discard ends them too. */
+    private final Map<String, QemuProcess> preparing = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
 
     RestoreProcesses(String binary, StateFiles files, QemuSettings settings) {
@@ -90,10 +92,16 @@ final class RestoreProcesses implements AutoCloseable {
         try {
             files.copyRamTo(state, ram);
             process = launch(command, directory, true, ram);
+            kill(preparing.put(spec.name(), process));
             loader.load(process);
+            // discarded while it loaded (the VM woke or was terminated meanwhile): nothing would end it later
+            if (!preparing.remove(spec.name(), process)) {
+                throw new IOException("the preparation was discarded while it loaded the state");
+            }
             discard(prepared.put(spec.name(), new Prepared(state, command.fingerprint(), process)));
         } catch (IOException | InterruptedException | RuntimeException e) {
             if (process != null) {
+                preparing.remove(spec.name(), process);
                 process.kill();
             }
             files.deleteQuietly(ram);
@@ -101,9 +109,14 @@ final class RestoreProcesses implements AutoCloseable {
         }
     }
 
-    /** Ends the process prepared for {@code name}, if there is one. */
+    /** Ends the process prepared for {@code name}, or being prepared, if there is one. */
     void discard(String name) {
         discard(prepared.remove(name));
+        try {
+            kill(preparing.remove(name));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Tops the pool up for {@code command}'s shape, in the background. */
@@ -123,7 +136,8 @@ final class RestoreProcesses implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
-        prepared.keySet().forEach(name -> discard(prepared.remove(name)));
+        prepared.keySet().forEach(this::discard);
+        preparing.keySet().forEach(this::discard);
     }
 
     private QemuProcess launch(QemuCommand command, Path directory, boolean incoming, Path ram)
@@ -135,6 +149,12 @@ final class RestoreProcesses implements AutoCloseable {
 
     private Path newRamFile(Path directory) {
         return directory.resolve("ram-" + sequence.incrementAndGet());
+    }
+
+    private static void kill(QemuProcess process) throws InterruptedException {
+        if (process != null) {
+            process.kill();
+        }
     }
 
     private void discard(Prepared ahead) {

@@ -9,11 +9,14 @@ import io.dormouse.hypervisor.HypervisorException;
 import io.dormouse.hypervisor.Machine;
 import io.dormouse.hypervisor.SavedState;
 import io.dormouse.hypervisor.VmSpec;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -187,6 +190,42 @@ class QemuHypervisorIT extends HypervisorContract {
     }
 
     @Test
+    @Order(25)
+    void aDiscardEndsAPreparationStillLoadingItsState() throws Exception {
+        long before = count(machine);
+        SavedState state = hibernate(machine);
+        nextExit();
+        Path data = dir.resolve("discarded");
+        QemuSettings settings = QemuSettings.defaults(data).withAcceleration(Acceleration.TCG);
+        VmSpec spec = machine.spec();
+        try (RestoreProcesses processes = new RestoreProcesses(QemuInstallation.find(settings.binary()).binary(),
+                new StateFiles(data), settings)) {
+            CountDownLatch loading = new CountDownLatch(1);
+            CountDownLatch discarded = new CountDownLatch(1);
+            CompletableFuture<Void> preparing = CompletableFuture.runAsync(() -> {
+                try {
+                    processes.prepare(spec, new QemuCommand(spec, "tcg", true), state, process -> {
+                        loading.countDown();
+                        discarded.await(); // the VM is terminated while its state loads
+                    });
+                } catch (IOException | InterruptedException e) {
+                    throw new CompletionException(e);
+                }
+            });
+            assertThat(loading.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("the process started").isTrue();
+            assertThat(processesUnder(data)).as("the process being prepared").hasSize(1);
+            processes.discard(spec.name());
+            discarded.countDown();
+            assertThatThrownBy(preparing::join).hasMessageContaining("discarded while it loaded");
+            assertThat(processesUnder(data)).as("QEMU processes left of the discarded preparation").isEmpty();
+        }
+        machine = qemu.restore(spec, state);
+        assertThat(((QemuMachine) machine).wakeSteps().source()).as("nothing prepared here").isNotEqualTo("prepared");
+        assertThat(count(machine)).isEqualTo(before + 1);
+        lastSaved = state;
+    }
+
+    @Test
     @Order(40)
     void qemuRunsInASessionOfItsOwnSoAnInterruptAtTheServersTerminalSparesTheGuests() throws Exception {
         Machine own = hypervisor.start(demoSpec("session"));
@@ -209,7 +248,12 @@ class QemuHypervisorIT extends HypervisorContract {
 
     /** QEMU processes of this JVM whose files live in {@code data}'s pool directory. */
     private static List<Long> poolProcesses(Path data) {
-        String pool = data.resolve("pool").toAbsolutePath().normalize() + "/";
+        return processesUnder(data.resolve("pool"));
+    }
+
+    /** QEMU processes of this JVM with a file in {@code directory}. */
+    private static List<Long> processesUnder(Path directory) {
+        String pool = directory.toAbsolutePath().normalize() + "/";
         return ProcessHandle.current().descendants()
                 .filter(p -> p.info().arguments().map(a -> List.of(a).stream().anyMatch(s -> s.contains(pool)))
                         .orElse(false))
