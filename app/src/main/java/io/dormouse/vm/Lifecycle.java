@@ -24,6 +24,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -60,6 +62,7 @@ public final class Lifecycle {
     private final Allocator allocator;
     private final Journal journal;
     private final VmMetrics metrics;
+    private final List<Consumer<String>> leaving = new CopyOnWriteArrayList<>();
     private final VmConfig config;
     private final WorkDirs dirs;
     private final Room room;
@@ -88,6 +91,14 @@ public final class Lifecycle {
         this.dirs = new WorkDirs(workDir);
         this.room = new Room(allocator, config.roomWait());
         hypervisor.addExitListener(this::exited);
+    }
+
+    /**
+     * Has {@code listener} told the name of each running VM about to be paused or stopped (hibernated,
+     * stopped or failed), before its process is touched, so that new connections stop going straight to it.
+     */
+    public void addLeavingListener(Consumer<String> listener) {
+        leaving.add(listener);
     }
 
     /**
@@ -251,13 +262,24 @@ public final class Lifecycle {
     }
 
     private Journal.Step begin(String name, VmState via, VmState target, Reason reason) {
+        Journal.Step step;
         synchronized (lock(name)) {
             Vm vm = fleet.get(name);
             if (!vm.state().canMoveTo(via)) {
                 throw VmException.illegal(name, vm.state(), via);
             }
-            return journal.begin(vm, via, target, reason);
+            step = journal.begin(vm, via, target, reason);
         }
+        if (step.from() instanceof VmState.Running && !(via instanceof VmState.Running)) {
+            for (Consumer<String> listener : leaving) {
+                try {
+                    listener.accept(name);
+                } catch (RuntimeException e) {
+                    LOG.atWarn().addKeyValue("vm", name).setCause(e).log("a listener of leaving VMs failed");
+                }
+            }
+        }
+        return step;
     }
 
     private Pending async(Journal.Step step, Supplier<Vm> work) {

@@ -8,6 +8,7 @@ import io.dormouse.state.VmEvent;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,6 +74,26 @@ class LifecycleTest {
                 .containsExactly("provisioning>running:api", "running>hibernated:schedule", "hibernated>running:dns");
         assertThat(world.fleet.get("web-1").wakeEstimate()).as("measured, no longer the default")
                 .isLessThan(world.config.defaultWakeEstimate());
+    }
+
+    @Test
+    void listenersHearOfARunningVmLeavingBeforeItsProcessIsTouched() throws Exception {
+        world.lifecycle.create("web-1", world.definition(256, 5, "gold"), Reason.API).await();
+        world.lifecycle.create("web-2", world.definition(256, 5, "gold"), Reason.API).await();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        world.lifecycle.addLeavingListener(name -> heard.add(name + ": " + world.fleet.get(name).state().label()
+                + ", process " + (world.hypervisor.running().stream().anyMatch(m -> m.name().equals(name))
+                ? "running" : "gone")));
+        world.lifecycle.addLeavingListener(name -> {
+            throw new IllegalStateException("a failing listener does not stop the move");
+        });
+
+        world.lifecycle.hibernate("web-1", Reason.API).await();
+        world.lifecycle.stop("web-2", Reason.API).await();
+        world.lifecycle.wake("web-1", Reason.DNS);
+        world.lifecycle.start("web-2", Reason.API).await();
+        assertThat(heard).as("once per leaving, none for a wake or start").containsExactly(
+                "web-1: hibernating, process running", "web-2: stopping, process running");
     }
 
     @Test
