@@ -91,9 +91,11 @@ public final class Server implements AutoCloseable {
             }
             return false;
         };
-        front = FrontDoor.start(FrontSettings.from(config.front(), excluded, config.vm().fleetSync()),
-                vms.fleet, vms.wakes, registry, InstantSource.system());
+        front = FrontDoor.start(FrontSettings.from(config.front(), config.telemetry().excludedSources(), excluded,
+                config.vm().fleetSync()), vms.fleet, vms.wakes, registry, InstantSource.system());
         parts.add(front);
+        // a VM about to pause stops getting connections straight from the kernel: the front door holds them
+        vms.lifecycle.addLeavingListener(front::withdraw);
         // limits set through the API outlive the process
         store.vmBandwidths().all().forEach((vmId, bytesPerSecond) ->
                 vms.fleet.byId(vmId).ifPresent(vm -> front.limit(vm.name(), bytesPerSecond)));

@@ -89,6 +89,11 @@ public final class DemoServer implements AutoCloseable {
         return get("/v1/vms/" + name);
     }
 
+    /** The VM's demand as the front door metered it, and its ports the kernel routes now. */
+    public JsonNode activity(String name) throws Exception {
+        return get("/v1/vms/" + name + "/activity");
+    }
+
     /** Wakes the VM through the API and waits until it runs; returns its address. */
     public String wake(String name) throws Exception {
         JsonNode awake = post("/v1/vms/" + name + "/wake?wait=true", "{}", 200);

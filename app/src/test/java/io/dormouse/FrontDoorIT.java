@@ -2,6 +2,7 @@ package io.dormouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -129,8 +130,36 @@ class FrontDoorIT {
         assertThat(server.counter("dormouse_front_bytes_total", labels)).as("bytes counted").isEqualTo(bytes);
 
         curl("http://" + front + ":80/cgi-bin/count");
+        for (int i = 0; i < 50 && server.counter("dormouse_front_connections_total", labels) < opened + 1; i++) {
+            Thread.sleep(100); // the kernel's counts of routed connections are read at most every 100 ms
+        }
         assertThat(server.counter("dormouse_front_connections_total", labels)).as("a counted source")
                 .isEqualTo(opened + 1);
+    }
+
+    @Test
+    void aRunningVmsConnectionsAreRoutedByTheKernelUntilItHibernates() throws Exception {
+        awake();
+        for (int i = 0; i < 50 && server.activity(VM).path("routed").isEmpty(); i++) {
+            Thread.sleep(100); // routed at the front door's next sync after the wake
+        }
+        assertThat(server.activity(VM).path("routed")).extracting(JsonNode::asText).containsExactly(front + ":80");
+        long opened = server.activity(VM).path("opened").asLong();
+
+        String out = curl("http://" + front + ":80/cgi-bin/count");
+        assertThat(out).contains("count=");
+        for (int i = 0; i < 50 && server.activity(VM).path("opened").asLong() < opened + 1; i++) {
+            Thread.sleep(100);
+        }
+        JsonNode activity = server.activity(VM);
+        assertThat(activity.path("opened").asLong()).as("the routed connection is counted").isEqualTo(opened + 1);
+        assertThat(activity.path("bytesOut").asLong()).as("and its bytes").isGreaterThan(out.length());
+
+        server.hibernate(VM);
+        assertThat(server.activity(VM).path("routed")).as("withdrawn once it hibernates").isEmpty();
+        out = curl("http://" + front + ":80/cgi-bin/count");
+        assertThat(out).as("held by the front door and woken").contains("count=");
+        assertThat(server.eventReasons(VM)).last().isEqualTo("running:front");
     }
 
     /** One HTTP/1.0 request on a raw socket: everything the server sent before it closed, "" for nothing. */

@@ -10,6 +10,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A VM at the TCP front door: its bandwidth limit (read and changed while it runs, kept in the database) and
@@ -41,17 +42,19 @@ public final class FrontRoutes implements HttpService {
                 .get("/vms/{name}/activity", (req, res) -> {
                     String name = name(req);
                     Traffic.Counts c = front.traffic().counts().get(name);
-                    Json.send(res, c == null ? new ActivityView(name, 0, 0, 0, 0, null, null, false)
+                    List<String> routed = front.routed().getOrDefault(name, List.of());
+                    Json.send(res, c == null ? new ActivityView(name, 0, 0, 0, 0, null, null, false, routed)
                             : new ActivityView(name, c.opened(), c.active(), c.bytesIn(), c.bytesOut(),
-                                    c.lastDemandAt(), c.lastWakeAt(), front.traffic().keepAwake(name)));
+                                    c.lastDemandAt(), c.lastWakeAt(), front.traffic().keepAwake(name), routed));
                 });
     }
 
     record BandwidthView(String name, long bytesPerSecond) {
     }
 
+    /** @param routed the VM's front addresses and ports whose new connections the kernel routes now */
     record ActivityView(String name, long opened, int active, long bytesIn, long bytesOut, Instant lastDemandAt,
-                        Instant lastWakeAt, boolean keepAwake) {
+                        Instant lastWakeAt, boolean keepAwake, List<String> routed) {
     }
 
     private BandwidthView bandwidth(String name) {

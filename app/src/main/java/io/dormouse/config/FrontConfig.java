@@ -1,8 +1,11 @@
 package io.dormouse.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,18 +13,45 @@ import java.util.regex.Pattern;
 /**
  * The TCP front door: whether it listens on the VMs' front addresses, how many connections it holds
  * per waking VM and for how long, which ports' traffic is not demand (excluded sources are
- * {@code telemetry.excluded-sources}), how long a woken VM stays awake, and the loopback network its
- * front addresses come from ({@code network}: VM id {@code n} gets the network's address plus {@code n}).
+ * {@code telemetry.excluded-sources}), how long a woken VM stays awake, the loopback network its
+ * front addresses come from ({@code network}: VM id {@code n} gets the network's address plus {@code n}),
+ * and whether the kernel routes running VMs' connections past the front door ({@code kernel-routing}).
  */
 public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, List<Integer> excludePorts,
-                          Duration minAwake, String network) {
+                          Duration minAwake, String network, KernelRouting kernelRouting) {
+
+    /** Whether new connections to running VMs are routed by the kernel (nftables DNAT) or spliced. */
+    public enum KernelRouting {
+        /** Routed when {@code nft} and {@code conntrack} run with the right to change the ruleset; else spliced. */
+        AUTO,
+        /** Routed; the server does not start without it. */
+        ON,
+        /** Always spliced by the front door. */
+        OFF;
+
+        @JsonCreator
+        public static KernelRouting parse(String text) {
+            for (KernelRouting k : values()) {
+                if (k.toString().equalsIgnoreCase(text)) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("\"" + text + "\" is not allowed; allowed: auto, on, off");
+        }
+
+        @JsonValue
+        @Override
+        public String toString() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
 
     private static final Pattern LOOPBACK_16 = Pattern.compile("127\\.(\\d{1,3})\\.0\\.0/16");
     /** Second octets the server uses for other things: 127.0.0.1, and the QEMU and fake machines' own addresses. */
     private static final Set<Integer> TAKEN = Set.of(0, 77, 78);
     private static final String DEFAULT_NETWORK = "127.2.0.0/16";
     static final FrontConfig DEFAULTS = new FrontConfig(true, 256, Duration.ofSeconds(30), List.of(),
-            Duration.ofMinutes(2), DEFAULT_NETWORK);
+            Duration.ofMinutes(2), DEFAULT_NETWORK, KernelRouting.AUTO);
 
     public FrontConfig {
         if (holdLimit < 1 || holdLimit > 100_000) {
@@ -47,6 +77,9 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
         }
         if (network == null) {
             network = DEFAULT_NETWORK;
+        }
+        if (kernelRouting == null) {
+            kernelRouting = KernelRouting.AUTO;
         }
         Matcher m = LOOPBACK_16.matcher(network);
         int octet = m.matches() ? Integer.parseInt(m.group(1)) : -1;

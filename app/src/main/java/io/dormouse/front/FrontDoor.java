@@ -1,12 +1,16 @@
 package io.dormouse.front;
 
+import io.dormouse.config.FrontConfig;
 import io.dormouse.telemetry.Activity;
 import io.dormouse.telemetry.ActivitySource;
 import io.dormouse.vm.Fleet;
 import io.dormouse.vm.WakeCoordinator;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.Inet4Address;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class FrontDoor implements ActivitySource, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(FrontDoor.class);
+    private static final long KERNEL_FRESH_NANOS = 100_000_000L;
 
     private final FrontSettings settings;
     private final Backends backends;
@@ -36,6 +41,11 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
     private final Map<String, Target.Readiness> seen = new HashMap<>();
     /** VM names by id, as of the last sync: telemetry asks by id. */
     private volatile Map<Long, String> namesById = Map.of();
+    /** Routes running VMs' new connections past the front door; null when it splices them all. */
+    private final KernelRoutes kernel;
+    /** When the kernel's counts were last read ({@link System#nanoTime}); they are read at most every 100 ms. */
+    private long kernelReadAt;
+    private boolean kernelRead;
     private final Gate gate;
     private final Listeners listeners;
     private final Thread syncing;
@@ -44,7 +54,8 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         this.settings = settings;
         this.backends = backends;
         this.clock = clock;
-        this.meters = new Meters(clock, registry, settings.minAwake());
+        this.kernel = settings.enabled() ? openKernel(settings.routing()) : null;
+        this.meters = new Meters(clock, registry, settings.minAwake(), this::readKernel);
         this.gate = new Gate(settings, backends, meters, this::bucket, registry);
         this.listeners = new Listeners(gate);
         Gauge.builder("dormouse.front.buffers.large", SpliceLoop::largeInUse)
@@ -99,6 +110,9 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
             throw new IllegalArgumentException("bytesPerSecond must be 0 (unlimited) or more, got " + bytesPerSecond);
         }
         bucket(vm).rate(bytesPerSecond);
+        if (bytesPerSecond > 0) {
+            withdraw(vm); // only spliced connections can be limited here
+        }
     }
 
     /** Brings the listeners in line with the fleet and notes VMs that came up since the last sync. */
@@ -118,6 +132,104 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         gate.retain(names);
         if (settings.enabled()) {
             listeners.sync(targets);
+            route(targets);
+        }
+    }
+
+    /**
+     * Stops the kernel routing new connections straight to {@code vm}, at once: they reach the front door,
+     * which holds them while the VM sleeps. Called before a running VM is paused or stopped.
+     */
+    public synchronized void withdraw(String vm) {
+        if (kernel == null) {
+            return;
+        }
+        backends.find(vm).ifPresent(t -> {
+            try {
+                kernel.withdraw(t.front());
+            } catch (IOException e) {
+                LOG.atWarn().addKeyValue("vm", vm).log("cannot withdraw the kernel's routes of VM " + vm + ": "
+                        + e.getMessage() + "; its new connections may be refused until it runs again");
+            }
+        });
+    }
+
+    /** The VMs whose new connections the kernel routes now, as {@code front:port} by VM; empty when it does none. */
+    public Map<String, List<String>> routed() {
+        if (kernel == null) {
+            return Map.of();
+        }
+        Map<Inet4Address, String> byFront = new HashMap<>();
+        backends.targets().forEach(t -> byFront.put(t.front(), t.vm()));
+        return kernel.routes().stream().filter(r -> byFront.containsKey(r.front())).collect(Collectors.groupingBy(
+                r -> byFront.get(r.front()), Collectors.mapping(r -> r.front().getHostAddress() + ":" + r.port(),
+                        Collectors.toList())));
+    }
+
+    /** Routes the running VMs' ports, save excluded ones and VMs with a bandwidth limit (the front door limits). */
+    private void route(List<Target> targets) {
+        if (kernel == null) {
+            return;
+        }
+        List<KernelRoutes.Route> routes = new ArrayList<>();
+        for (Target t : targets) {
+            if (t.readiness() == Target.Readiness.UP && bandwidth(t.vm()) == 0) {
+                t.ports().stream().filter(port -> !settings.excludePorts().contains(port))
+                        .forEach(port -> routes.add(new KernelRoutes.Route(t.front(), port, t.address())));
+            }
+        }
+        try {
+            kernel.apply(routes, targets.stream().map(Target::front).distinct().toList());
+        } catch (IOException e) {
+            LOG.atWarn().log("cannot update the kernel's routes: " + e.getMessage() + "; retrying at the next sync");
+        }
+    }
+
+    /** Hands the kernel's counts of routed connections to the VMs' meters, unless read in the last 100 ms. */
+    private void readKernel() {
+        if (kernel == null) {
+            return;
+        }
+        Map<Inet4Address, KernelRoutes.Totals> totals;
+        synchronized (kernel) {
+            long now = System.nanoTime();
+            if (kernelRead && now - kernelReadAt < KERNEL_FRESH_NANOS) {
+                return;
+            }
+            kernelRead = true;
+            kernelReadAt = now;
+            try {
+                totals = kernel.totals();
+            } catch (IOException e) {
+                LOG.atWarn().log("cannot read the kernel's counts of routed connections: " + e.getMessage());
+                return;
+            }
+        }
+        for (Target t : backends.targets()) {
+            KernelRoutes.Totals routed = totals.get(t.front());
+            if (routed != null && meters.of(t.vm()).routed(routed)) {
+                backends.touch(t.vm());
+            }
+        }
+    }
+
+    private static KernelRoutes openKernel(FrontSettings.Routing routing) {
+        if (routing.mode() == FrontConfig.KernelRouting.OFF) {
+            return null;
+        }
+        try {
+            KernelRoutes routes = KernelRoutes.open(routing.table(), routing.excludedNetworks());
+            LOG.atInfo().addKeyValue("table", routing.table())
+                    .log("the kernel routes running VMs' new connections (nftables table ip " + routing.table() + ")");
+            return routes;
+        } catch (IOException e) {
+            if (routing.mode() == FrontConfig.KernelRouting.ON) {
+                throw new IllegalStateException("front.kernel-routing is on, but " + e.getMessage() + ": run the"
+                        + " server as root (or with CAP_NET_ADMIN), or set front.kernel-routing to auto or off", e);
+            }
+            LOG.atInfo().log("the front door splices every connection itself (front.kernel-routing auto: "
+                    + e.getMessage() + ")");
+            return null;
         }
     }
 
@@ -136,6 +248,7 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
             try {
                 Thread.sleep(settings.syncEvery());
                 sync();
+                readKernel(); // routed connections are demand too, read or not
             } catch (InterruptedException e) {
                 return;
             } catch (RuntimeException e) {
@@ -147,6 +260,13 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
     @Override
     public void close() {
         syncing.interrupt();
+        if (kernel != null) {
+            try {
+                kernel.close();
+            } catch (IOException e) {
+                LOG.atWarn().log("cannot delete the kernel's routes: " + e.getMessage());
+            }
+        }
         listeners.close();
     }
 }

@@ -14,16 +14,19 @@ final class Meters implements Traffic {
     private final InstantSource clock;
     private final MeterRegistry registry;
     private final Duration minAwake;
+    private final Runnable refresh;
     private final Map<String, VmMeter> byVm = new ConcurrentHashMap<>();
 
-    Meters(InstantSource clock, MeterRegistry registry, Duration minAwake) {
+    /** {@code refresh} brings the kernel's counts of routed connections into the meters before they are read. */
+    Meters(InstantSource clock, MeterRegistry registry, Duration minAwake, Runnable refresh) {
         this.clock = clock;
         this.registry = registry;
         this.minAwake = minAwake;
+        this.refresh = refresh;
     }
 
     VmMeter of(String vm) {
-        return byVm.computeIfAbsent(vm, name -> new VmMeter(name, clock, registry));
+        return byVm.computeIfAbsent(vm, name -> new VmMeter(name, clock, registry, refresh));
     }
 
     /** Drops the meters of VMs not in {@code vms}. */
@@ -39,12 +42,14 @@ final class Meters implements Traffic {
 
     /** One VM's counts, null when it has none yet. */
     Counts counts(String vm) {
+        refresh.run();
         VmMeter meter = byVm.get(vm);
         return meter == null ? null : meter.counts();
     }
 
     @Override
     public Map<String, Counts> counts() {
+        refresh.run();
         Map<String, Counts> out = new TreeMap<>();
         byVm.forEach((vm, meter) -> out.put(vm, meter.counts()));
         return out;
@@ -52,6 +57,7 @@ final class Meters implements Traffic {
 
     @Override
     public boolean keepAwake(String vm) {
+        refresh.run();
         VmMeter meter = byVm.get(vm);
         if (meter == null) {
             return false;

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One VM's demand counters, written by its connections and read by {@link Meters} and Micrometer.
- * Adders, not locks: every chunk a splice moves is counted.
+ * Adders, not locks: every chunk a splice moves is counted. The kernel's totals of the connections it
+ * routed are added on reading.
  */
 final class VmMeter {
 
@@ -26,23 +27,28 @@ final class VmMeter {
     private final LongAdder bytesOut = new LongAdder();
     private volatile long lastDemand = NEVER;
     private volatile long lastWake = NEVER;
+    /** What the kernel routed past the front door for this VM (see {@link KernelRoutes}). */
+    private volatile KernelRoutes.Totals routed = KernelRoutes.Totals.NONE;
+    private final Runnable refresh;
     private final List<Meter> meters;
 
-    VmMeter(String vm, InstantSource clock, MeterRegistry registry) {
+    /** {@code refresh} brings the kernel's counts up to date before a meter is read. */
+    VmMeter(String vm, InstantSource clock, MeterRegistry registry, Runnable refresh) {
         this.clock = clock;
+        this.refresh = refresh;
         meters = List.of(
-                FunctionCounter.builder("dormouse.front.connections", opened, LongAdder::sum)
-                        .description("connections accepted at the VM's front address").tag("vm", vm)
-                        .register(registry),
-                Gauge.builder("dormouse.front.connections.active", active, AtomicInteger::get)
-                        .description("connections open at the VM's front address, held ones included").tag("vm", vm)
-                        .register(registry),
+                FunctionCounter.builder("dormouse.front.connections", this, m -> m.fresh().opened())
+                        .description("connections accepted at the VM's front address, or routed by the kernel")
+                        .tag("vm", vm).register(registry),
+                Gauge.builder("dormouse.front.connections.active", this, m -> m.fresh().active())
+                        .description("connections open at the VM's front address, held and routed ones included")
+                        .tag("vm", vm).register(registry),
                 Gauge.builder("dormouse.front.connections.held", held, AtomicInteger::get)
                         .description("connections waiting for the VM to wake").tag("vm", vm).register(registry),
-                FunctionCounter.builder("dormouse.front.bytes", bytesIn, LongAdder::sum).baseUnit("bytes")
+                FunctionCounter.builder("dormouse.front.bytes", this, m -> m.fresh().bytesIn()).baseUnit("bytes")
                         .description("bytes through the front door").tag("vm", vm).tag("direction", "in")
                         .register(registry),
-                FunctionCounter.builder("dormouse.front.bytes", bytesOut, LongAdder::sum).baseUnit("bytes")
+                FunctionCounter.builder("dormouse.front.bytes", this, m -> m.fresh().bytesOut()).baseUnit("bytes")
                         .description("bytes through the front door").tag("vm", vm).tag("direction", "out")
                         .register(registry));
     }
@@ -85,17 +91,34 @@ final class VmMeter {
         lastWake = clock.millis();
     }
 
+    /** Takes the kernel's latest totals for this VM; true when they changed: the VM had demand. */
+    boolean routed(KernelRoutes.Totals totals) {
+        if (totals.equals(routed)) {
+            return false;
+        }
+        routed = totals;
+        demand();
+        return true;
+    }
+
     int active() {
-        return active.get();
+        return active.get() + routed.active();
     }
 
     long lastWakeMillis() {
         return lastWake;
     }
 
+    /** Spliced and routed connections together. */
     Traffic.Counts counts() {
-        return new Traffic.Counts(opened.sum(), active.get(), bytesIn.sum(), bytesOut.sum(), instant(lastDemand),
-                instant(lastWake));
+        KernelRoutes.Totals r = routed;
+        return new Traffic.Counts(opened.sum() + r.opened(), active.get() + r.active(), bytesIn.sum() + r.bytesIn(),
+                bytesOut.sum() + r.bytesOut(), instant(lastDemand), instant(lastWake));
+    }
+
+    private Traffic.Counts fresh() {
+        refresh.run();
+        return counts();
     }
 
     void unregister(MeterRegistry registry) {

@@ -5,6 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +22,7 @@ final class EchoServer implements AutoCloseable {
     static final byte[] TRAILER = "|end".getBytes(StandardCharsets.US_ASCII);
 
     private final ServerSocket server;
+    private final Queue<SocketAddress> peers = new ConcurrentLinkedQueue<>();
 
     EchoServer() throws IOException {
         this(0);
@@ -35,10 +40,16 @@ final class EchoServer implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** The remote ends of the connections accepted so far. */
+    List<SocketAddress> peers() {
+        return List.copyOf(peers);
+    }
+
     private void accept() {
         while (!server.isClosed()) {
             try {
                 Socket s = server.accept();
+                peers.add(s.getRemoteSocketAddress());
                 Thread.ofVirtual().start(() -> echo(s));
             } catch (IOException e) {
                 return;

@@ -3,6 +3,7 @@ package io.dormouse.front;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.dormouse.config.FrontConfig;
 import io.dormouse.telemetry.Activity;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -74,6 +75,59 @@ class FrontDoorTest {
         assertThat(door.activity(1)).as("the telemetry sampler's view, by VM id")
                 .contains(new Activity(1, 5, 5 + EchoServer.TRAILER.length));
         assertThat(door.activity(2)).as("a VM the front door does not serve").isEmpty();
+    }
+
+    @Test
+    void aRunningVmsNewConnectionsAreRoutedByTheKernelAndStillMetered() throws Exception {
+        backends.put(up());
+        FrontDoor door = door(settings().routed());
+        assertThat(door.routed()).containsEntry(VM, List.of(front.getHostAddress() + ":" + echo.port()));
+
+        try (Socket s = connect()) {
+            s.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertThat(readAll(s)).isEqualTo("hello|end");
+            assertThat(echo.peers()).as("the VM saw the client itself: nothing in between")
+                    .containsExactly(s.getLocalSocketAddress());
+        }
+        Traffic.Counts c = door.traffic().counts().get(VM);
+        assertThat(c.opened()).isEqualTo(1);
+        assertThat(c.bytesIn()).as("IP bytes, headers included").isGreaterThan(5);
+        assertThat(c.bytesOut()).isGreaterThan(5 + EchoServer.TRAILER.length);
+        assertThat(c.lastDemandAt()).isNotNull();
+        assertThat(backends.touches).as("routed traffic is activity too").hasPositiveValue();
+        assertThat(registry.get("dormouse.front.connections").tag("vm", VM).functionCounter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void aLeavingVmsConnectionsComeBackToTheFrontDoorAtOnce() throws Exception {
+        backends.put(up());
+        FrontDoor door = door(settings().routed());
+        door.withdraw(VM);
+        assertThat(door.routed()).isEmpty();
+        try (Socket s = connect()) {
+            s.getOutputStream().write("x".getBytes(StandardCharsets.US_ASCII));
+            s.shutdownOutput();
+            assertThat(readAll(s)).isEqualTo("x|end");
+            assertThat(echo.peers()).as("spliced: the VM saw the front door's connection")
+                    .hasSize(1).doesNotContain(s.getLocalSocketAddress());
+        }
+        backends.put(asleep());
+        door.sync();
+        assertThat(door.routed()).as("a sleeping VM has no route").isEmpty();
+    }
+
+    @Test
+    void aVmWithABandwidthLimitIsSplicedSoThatTheLimitHolds() throws Exception {
+        backends.put(up());
+        FrontDoor door = door(settings().routed());
+        door.limit(VM, 1_000_000);
+        assertThat(door.routed()).as("at once").isEmpty();
+        door.sync();
+        assertThat(door.routed()).isEmpty();
+        door.limit(VM, 0);
+        door.sync();
+        assertThat(door.routed()).containsKey(VM);
     }
 
     @Test
@@ -381,6 +435,7 @@ class FrontDoorTest {
         private Predicate<InetAddress> excludedSource = client -> false;
         private Set<Integer> excludePorts = Set.of();
         private Duration minAwake = Duration.ofMinutes(1);
+        private FrontSettings.Routing routing = FrontSettings.Routing.OFF;
 
         Settings holdLimit(int v) {
             holdLimit = v;
@@ -407,9 +462,16 @@ class FrontDoorTest {
             return this;
         }
 
+        /** Kernel routing on, in a table of this test's own. */
+        Settings routed() {
+            routing = new FrontSettings.Routing(FrontConfig.KernelRouting.ON,
+                    "dormouse_test_front_" + ProcessHandle.current().pid() + "_" + NEXT.incrementAndGet(), List.of());
+            return this;
+        }
+
         FrontSettings build() {
             return new FrontSettings(true, holdLimit, holdTimeout, excludedSource, excludePorts, minAwake,
-                    Duration.ofHours(1));
+                    Duration.ofHours(1), routing);
         }
     }
 
