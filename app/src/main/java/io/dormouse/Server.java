@@ -91,8 +91,11 @@ public final class Server implements AutoCloseable {
             }
             return false;
         };
-        front = FrontDoor.start(FrontSettings.from(config.front(), config.telemetry().excludedSources(), excluded,
-                config.vm().fleetSync()), vms.fleet, vms.wakes, registry, InstantSource.system());
+        // the kernel's routes leave the IPv4 ones alone; IPv6 clients never reach an IPv4 front address
+        List<String> excludedIpv4 = excludedNets.stream().filter(net -> net.network().length == 4)
+                .map(net -> net.masked().toString()).toList();
+        front = FrontDoor.start(FrontSettings.from(config.front(), excludedIpv4, excluded, config.vm().fleetSync()),
+                vms.fleet, vms.wakes, registry, InstantSource.system());
         parts.add(front);
         // a VM about to pause stops getting connections straight from the kernel: the front door holds them
         vms.lifecycle.addLeavingListener(front::withdraw);

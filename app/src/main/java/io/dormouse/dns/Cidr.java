@@ -36,6 +36,15 @@ public record Cidr(byte[] network, int prefix) {
         return new Cidr(bytes, prefix);
     }
 
+    /** The block with its host bits cleared: {@code 10.1.2.3/8} gives {@code 10.0.0.0/8}. */
+    public Cidr masked() {
+        byte[] bytes = network.clone();
+        for (int bit = prefix; bit < bytes.length * 8; bit++) {
+            bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
+        }
+        return new Cidr(bytes, prefix);
+    }
+
     public boolean contains(InetAddress address) {
         byte[] a = address.getAddress();
         if (a.length != network.length) {

@@ -43,6 +43,7 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
     private volatile Map<Long, String> namesById = Map.of();
     /** Routes running VMs' new connections past the front door; null when it splices them all. */
     private final KernelRoutes kernel;
+    private final Object kernelReading = new Object();
     /** When the kernel's counts were last read ({@link System#nanoTime}); they are read at most every 100 ms. */
     private long kernelReadAt;
     private boolean kernelRead;
@@ -190,25 +191,27 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         if (kernel == null) {
             return;
         }
-        Map<Inet4Address, KernelRoutes.Totals> totals;
-        synchronized (kernel) {
+        // a lock of its own: reading (two commands) does not hold up a withdraw, which takes the routes' lock
+        synchronized (kernelReading) {
             long now = System.nanoTime();
             if (kernelRead && now - kernelReadAt < KERNEL_FRESH_NANOS) {
                 return;
             }
             kernelRead = true;
             kernelReadAt = now;
+            Map<Inet4Address, KernelRoutes.Totals> totals;
             try {
                 totals = kernel.totals();
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.atWarn().log("cannot read the kernel's counts of routed connections: " + e.getMessage());
                 return;
             }
-        }
-        for (Target t : backends.targets()) {
-            KernelRoutes.Totals routed = totals.get(t.front());
-            if (routed != null && meters.of(t.vm()).routed(routed)) {
-                backends.touch(t.vm());
+            // handed over under the lock, so that an older reading never follows a newer one
+            for (Target t : backends.targets()) {
+                KernelRoutes.Totals routed = totals.get(t.front());
+                if (routed != null && meters.of(t.vm()).routed(routed)) {
+                    backends.touch(t.vm());
+                }
             }
         }
     }

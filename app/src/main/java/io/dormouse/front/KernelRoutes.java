@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  *
  * <p>The kernel meters what it routes, per front address: connections opened (the first packet of each,
  * in the NAT chain), bytes each way (IP packets of routed connections, headers and acknowledgements
- * included) from set element counters, and connections established now from conntrack. Sources in the
+ * included) from set element counters, and connections open now from conntrack. Sources in the
  * excluded networks are never routed: the front door splices them and leaves them unmetered. Runs
  * {@code nft} and {@code conntrack}; needs CAP_NET_ADMIN.
  */
@@ -43,7 +43,7 @@ final class KernelRoutes implements AutoCloseable {
     /**
      * What the kernel routed for one front address since it was first tracked.
      *
-     * @param active connections established now
+     * @param active connections open now (half-closed ones included)
      */
     record Totals(long opened, int active, long bytesIn, long bytesOut) {
         static final Totals NONE = new Totals(0, 0, 0, 0);
@@ -54,12 +54,20 @@ final class KernelRoutes implements AutoCloseable {
     /** The original destination, the first {@code dst=} of a conntrack line. */
     private static final Pattern ORIGINAL_DESTINATION = Pattern.compile("\\bdst=(\\d+\\.\\d+\\.\\d+\\.\\d+)");
 
+    /** The sets whose element counters are read, and which counter of each. */
+    private static final Map<String, String> COUNTED = Map.of("opened", "packets", "bytes_in", "bytes",
+            "bytes_out", "bytes");
+    /** Connection states that no longer carry data either way. */
+    private static final Set<String> ENDED = Set.of("TIME_WAIT", "CLOSE");
+
     private final String table;
+    private final List<String> excluded;
     private final Set<Route> routes = new HashSet<>();
     private final Set<Inet4Address> tracked = new HashSet<>();
 
-    private KernelRoutes(String table) {
+    private KernelRoutes(String table, List<String> excluded) {
         this.table = table;
+        this.excluded = excluded;
     }
 
     /**
@@ -73,7 +81,13 @@ final class KernelRoutes implements AutoCloseable {
             throw new IllegalArgumentException("table name " + table + " must be lower-case letters, digits and _");
         }
         run(List.of("conntrack", "--version"), "");
-        List<String> excluded = excludedNetworks.stream().filter(n -> !n.contains(":")).toList();
+        KernelRoutes routes = new KernelRoutes(table, excludedNetworks.stream().filter(n -> !n.contains(":")).toList());
+        routes.create();
+        return routes;
+    }
+
+    /** Creates the table afresh, empty: a table of the same name (left by a former process, or changed by hand) goes. */
+    private void create() throws IOException {
         run(List.of("nft", "-f", "-"), String.join("\n",
                 "table ip " + table,
                 "delete table ip " + table,
@@ -96,7 +110,8 @@ final class KernelRoutes implements AutoCloseable {
                 "    ct status dnat ct direction reply ct original ip daddr @bytes_out",
                 "  }",
                 "}", ""));
-        return new KernelRoutes(table);
+        routes.clear();
+        tracked.clear();
     }
 
     /**
@@ -133,7 +148,20 @@ final class KernelRoutes implements AutoCloseable {
         if (script.isEmpty()) {
             return;
         }
-        run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
+        try {
+            run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
+        } catch (IOException e) {
+            // the kernel's table is not what this remembers (flushed by hand or by a firewall reload, say):
+            // start it afresh; its counts start again too, which the meters take as a reset
+            create();
+            script.clear();
+            byKey.values().forEach(r -> script.add("add element ip " + table + " routes { " + key(r) + " : "
+                    + r.address().getHostAddress() + " . " + r.port() + " }"));
+            metered.forEach(front -> meters(script, "add", front));
+            if (!script.isEmpty()) {
+                run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
+            }
+        }
         routes.clear();
         routes.addAll(byKey.values());
         tracked.clear();
@@ -167,7 +195,10 @@ final class KernelRoutes implements AutoCloseable {
                 continue;
             }
             String name = set.path("name").asText();
-            String field = name.equals("opened") ? "packets" : "bytes";
+            String field = COUNTED.get(name);
+            if (field == null) {
+                continue;
+            }
             Map<Inet4Address, Long> counts = new HashMap<>();
             for (JsonNode e : set.path("elem")) {
                 JsonNode elem = e.path("elem");
@@ -177,14 +208,16 @@ final class KernelRoutes implements AutoCloseable {
             sets.put(name, counts);
         }
         Map<Inet4Address, Integer> active = new HashMap<>();
-        String flows = run(List.of("conntrack", "-L", "-p", "tcp", "--state", "ESTABLISHED", "--dst-nat"), "");
+        String flows = run(List.of("conntrack", "-L", "-p", "tcp", "--dst-nat"), "");
         Set<Inet4Address> fronts;
         synchronized (this) {
             fronts = Set.copyOf(tracked);
         }
         for (String line : flows.lines().toList()) {
+            String[] fields = line.trim().split("\\s+", 5);
             Matcher m = ORIGINAL_DESTINATION.matcher(line);
-            if (m.find()) {
+            // "tcp 6 <timeout> <state> src=..."; a half-closed connection is open still
+            if (fields.length == 5 && !ENDED.contains(fields[3]) && m.find()) {
                 Inet4Address destination = address(m.group(1));
                 if (fronts.contains(destination)) {
                     active.merge(destination, 1, Integer::sum);

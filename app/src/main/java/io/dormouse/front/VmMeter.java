@@ -29,6 +29,9 @@ final class VmMeter {
     private volatile long lastWake = NEVER;
     /** What the kernel routed past the front door for this VM (see {@link KernelRoutes}). */
     private volatile KernelRoutes.Totals routed = KernelRoutes.Totals.NONE;
+    /** The kernel's last totals as read, and what its counters held before they last started again. */
+    private KernelRoutes.Totals lastRouted = KernelRoutes.Totals.NONE;
+    private KernelRoutes.Totals routedBefore = KernelRoutes.Totals.NONE;
     private final Runnable refresh;
     private final List<Meter> meters;
 
@@ -91,14 +94,28 @@ final class VmMeter {
         lastWake = clock.millis();
     }
 
-    /** Takes the kernel's latest totals for this VM; true when they changed: the VM had demand. */
-    boolean routed(KernelRoutes.Totals totals) {
-        if (totals.equals(routed)) {
+    /**
+     * Takes the kernel's latest totals for this VM; true when they changed: the VM had demand. Totals below the
+     * last ones mean the kernel's counters started again (its table was built afresh): what was counted
+     * before is kept, so that the meters never go backwards.
+     */
+    synchronized boolean routed(KernelRoutes.Totals totals) {
+        if (totals.equals(lastRouted)) {
             return false;
         }
-        routed = totals;
+        if (totals.opened() < lastRouted.opened() || totals.bytesIn() < lastRouted.bytesIn()
+                || totals.bytesOut() < lastRouted.bytesOut()) {
+            routedBefore = sum(routedBefore, lastRouted, 0);
+        }
+        lastRouted = totals;
+        routed = sum(routedBefore, totals, totals.active());
         demand();
         return true;
+    }
+
+    private static KernelRoutes.Totals sum(KernelRoutes.Totals a, KernelRoutes.Totals b, int active) {
+        return new KernelRoutes.Totals(a.opened() + b.opened(), active, a.bytesIn() + b.bytesIn(),
+                a.bytesOut() + b.bytesOut());
     }
 
     int active() {

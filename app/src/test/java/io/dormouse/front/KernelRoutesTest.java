@@ -69,6 +69,9 @@ class KernelRoutesTest {
             assertThat(totals.bytesOut()).as("IP bytes out").isGreaterThan(10_000).isLessThan(12_000);
             assertThat(routes.totals().get(OTHER_FRONT)).as("a front address without traffic")
                     .isEqualTo(KernelRoutes.Totals.NONE);
+            client.shutdownOutput();
+            assertThat(served.getInputStream().read()).isEqualTo(-1);
+            assertThat(routes.totals().get(FRONT).active()).as("half-closed, open still").isEqualTo(1);
         }
         Thread.sleep(100);
         assertThat(routes.totals().get(FRONT).active()).as("after both ends closed").isZero();
@@ -128,6 +131,17 @@ class KernelRoutesTest {
         }
         assertThatThrownBy(routes::totals).isInstanceOf(IOException.class).hasMessageContaining("nft -j list table");
         routes = KernelRoutes.open(table, List.of());
+    }
+
+    @Test
+    void aTableChangedBehindItsBackIsBuiltAgainAtTheNextChange() throws Exception {
+        int port = vm.getLocalPort();
+        routes.apply(List.of(new KernelRoutes.Route(FRONT, port, VM)), List.of(FRONT));
+        Process delete = new ProcessBuilder("nft", "delete", "table", "ip", table).start();
+        assertThat(delete.waitFor()).isZero();
+        routes.apply(List.of(new KernelRoutes.Route(FRONT, port, VM)), List.of(FRONT, OTHER_FRONT));
+        echoOnce(port);
+        assertThat(routes.totals().get(FRONT).opened()).as("routed and counted again").isEqualTo(1);
     }
 
     @Test
