@@ -102,6 +102,7 @@ public final class Server implements AutoCloseable {
         // limits set through the API outlive the process
         store.vmBandwidths().all().forEach((vmId, bytesPerSecond) ->
                 vms.fleet.byId(vmId).ifPresent(vm -> front.limit(vm.name(), bytesPerSecond)));
+        front.sync(); // the kernel routes from now on, past no limit
         // the front door keeps a VM awake while a connection is open or it has just woken
         vms.startScheduler(vm -> front.traffic().keepAwake(vm) ? 1 : 0);
         FleetNames names = new FleetNames(vms.fleet, vms.wakes, dnsQueries, excluded);

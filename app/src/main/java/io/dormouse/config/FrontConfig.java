@@ -81,6 +81,10 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
         if (kernelRouting == null) {
             kernelRouting = KernelRouting.AUTO;
         }
+        if (kernelRouting == KernelRouting.ON && !enabled) {
+            throw new IllegalArgumentException("kernel-routing on needs the front door: set front.enabled to true,"
+                    + " or front.kernel-routing to auto or off");
+        }
         Matcher m = LOOPBACK_16.matcher(network);
         int octet = m.matches() ? Integer.parseInt(m.group(1)) : -1;
         if (octet < 0 || octet > 255) {

@@ -61,11 +61,15 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         this.listeners = new Listeners(gate);
         Gauge.builder("dormouse.front.buffers.large", SpliceLoop::largeInUse)
                 .description("1 MiB buffers of bulk transfers in use, all VMs together").register(registry);
-        sync();
+        sync(false);
         syncing = Thread.ofVirtual().name("front-sync").start(this::syncLoop);
     }
 
-    /** Starts the front door for the fleet's VMs, waking them through {@code wakes}. */
+    /**
+     * Starts the front door for the fleet's VMs, waking them through {@code wakes}. The kernel routes their
+     * connections from the first {@link #sync()} on (the sync loop's, or the caller's once it has set the VMs'
+     * bandwidth limits, which must not be routed past).
+     */
     public static FrontDoor start(FrontSettings settings, Fleet fleet, WakeCoordinator wakes, MeterRegistry registry,
                                   InstantSource clock) {
         return start(settings, new FleetBackends(fleet, wakes), registry, clock);
@@ -116,8 +120,12 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         }
     }
 
-    /** Brings the listeners in line with the fleet and notes VMs that came up since the last sync. */
-    public synchronized void sync() {
+    /** Brings the listeners and the kernel's routes in line with the fleet and notes VMs that came up since. */
+    public void sync() {
+        sync(true);
+    }
+
+    private synchronized void sync(boolean routing) {
         List<Target> targets = backends.targets();
         Set<String> names = targets.stream().map(Target::vm).collect(Collectors.toSet());
         namesById = targets.stream().collect(Collectors.toUnmodifiableMap(Target::id, Target::vm, (a, b) -> a));
@@ -133,7 +141,9 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         gate.retain(names);
         if (settings.enabled()) {
             listeners.sync(targets);
-            route(targets);
+            if (routing) {
+                route(targets);
+            }
         }
     }
 

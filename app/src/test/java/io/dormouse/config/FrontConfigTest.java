@@ -41,6 +41,22 @@ class FrontConfigTest {
     }
 
     @Test
+    void kernelRoutingIsAutoOnOrOff() {
+        assertThat(DormouseConfig.defaults().front().kernelRouting()).isEqualTo(FrontConfig.KernelRouting.AUTO);
+        assertThat(read(Map.of("DORMOUSE_FRONT_KERNEL_ROUTING", "off")).front().kernelRouting())
+                .isEqualTo(FrontConfig.KernelRouting.OFF);
+        assertThat(read(Map.of("DORMOUSE_FRONT_KERNEL_ROUTING", "ON")).front().kernelRouting())
+                .isEqualTo(FrontConfig.KernelRouting.ON);
+        assertThat(rejected("DORMOUSE_FRONT_KERNEL_ROUTING", "maybe")).satisfies(e -> {
+            assertThat(e.key()).isEqualTo("front.kernel-routing");
+            assertThat(e.getMessage()).contains("maybe", "auto, on, off");
+        });
+        ConfigException both = catchThrowableOfType(ConfigException.class, () -> read(Map.of(
+                "DORMOUSE_FRONT_KERNEL_ROUTING", "on", "DORMOUSE_FRONT_ENABLED", "false")));
+        assertThat(both.getMessage()).contains("kernel-routing on needs the front door");
+    }
+
+    @Test
     void excludedPortsComeFromCommaSeparatedVariables() {
         FrontConfig front = read(Map.of("DORMOUSE_FRONT_EXCLUDE_PORTS", "22,9100", "DORMOUSE_FRONT_HOLD_TIMEOUT", "5s"))
                 .front();

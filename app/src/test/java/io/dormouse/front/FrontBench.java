@@ -138,7 +138,9 @@ public final class FrontBench {
                 "running"));
         FrontSettings settings = new FrontSettings(true, 256, Duration.ofSeconds(30), client -> false, Set.of(),
                 Duration.ZERO, Duration.ofHours(1), routing);
-        return FrontDoor.start(settings, backends, new SimpleMeterRegistry(), InstantSource.system());
+        FrontDoor door = FrontDoor.start(settings, backends, new SimpleMeterRegistry(), InstantSource.system());
+        door.sync();
+        return door;
     }
 
     /** MiB/s of one connection sending {@code mib} MiB until the sink has read the last byte. */

@@ -81,6 +81,8 @@ class FrontDoorTest {
     void aRunningVmsNewConnectionsAreRoutedByTheKernelAndStillMetered() throws Exception {
         backends.put(up());
         FrontDoor door = door(settings().routed());
+        assertThat(door.routed()).as("routed from the first sync after the start").isEmpty();
+        door.sync();
         assertThat(door.routed()).containsEntry(VM, List.of(front.getHostAddress() + ":" + echo.port()));
 
         try (Socket s = connect()) {
@@ -103,6 +105,8 @@ class FrontDoorTest {
     void aLeavingVmsConnectionsComeBackToTheFrontDoorAtOnce() throws Exception {
         backends.put(up());
         FrontDoor door = door(settings().routed());
+        door.sync();
+        assertThat(door.routed()).containsKey(VM);
         door.withdraw(VM);
         assertThat(door.routed()).isEmpty();
         try (Socket s = connect()) {
@@ -121,8 +125,14 @@ class FrontDoorTest {
     void aVmWithABandwidthLimitIsSplicedSoThatTheLimitHolds() throws Exception {
         backends.put(up());
         FrontDoor door = door(settings().routed());
+        door.limit(VM, 1_000_000); // a saved limit, set before the first sync: never routed past
+        door.sync();
+        assertThat(door.routed()).isEmpty();
+        door.limit(VM, 0);
+        door.sync();
+        assertThat(door.routed()).containsKey(VM);
         door.limit(VM, 1_000_000);
-        assertThat(door.routed()).as("at once").isEmpty();
+        assertThat(door.routed()).as("withdrawn at once").isEmpty();
         door.sync();
         assertThat(door.routed()).isEmpty();
         door.limit(VM, 0);
