@@ -56,18 +56,13 @@ public record DnsConfig(ListenAddress listen, String zone, Duration answerTtl, D
 
         @JsonCreator
         public static NotReady parse(String text) {
-            for (NotReady n : values()) {
-                if (n.toString().equalsIgnoreCase(text)) {
-                    return n;
-                }
-            }
-            throw new IllegalArgumentException("\"" + text + "\" is not allowed; allowed: front-address, servfail");
+            return Choices.parse(NotReady.class, text);
         }
 
         @JsonValue
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return Choices.word(this);
         }
     }
 

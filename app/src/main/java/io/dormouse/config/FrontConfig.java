@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,18 +30,13 @@ public record FrontConfig(boolean enabled, int holdLimit, Duration holdTimeout, 
 
         @JsonCreator
         public static KernelRouting parse(String text) {
-            for (KernelRouting k : values()) {
-                if (k.toString().equalsIgnoreCase(text)) {
-                    return k;
-                }
-            }
-            throw new IllegalArgumentException("\"" + text + "\" is not allowed; allowed: auto, on, off");
+            return Choices.parse(KernelRouting.class, text);
         }
 
         @JsonValue
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT);
+            return Choices.word(this);
         }
     }
 

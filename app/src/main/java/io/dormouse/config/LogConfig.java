@@ -27,18 +27,13 @@ public record LogConfig(Format format, String level) {
 
         @JsonCreator
         public static Format parse(String text) {
-            for (Format f : values()) {
-                if (f.name().equalsIgnoreCase(text)) {
-                    return f;
-                }
-            }
-            throw new IllegalArgumentException("\"" + text + "\" is not a log format; allowed: text, json");
+            return Choices.parse(Format.class, text);
         }
 
         @JsonValue
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT);
+            return Choices.word(this);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.dormouse.config;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -65,18 +64,13 @@ public record ScheduleConfig(Mode mode, Duration interval, String metric, Durati
 
         @JsonCreator
         public static Mode parse(String text) {
-            for (Mode m : values()) {
-                if (m.toString().equalsIgnoreCase(text)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("\"" + text + "\" is not allowed; allowed: act, forecast-only, off");
+            return Choices.parse(Mode.class, text);
         }
 
         @JsonValue
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+            return Choices.word(this);
         }
     }
 

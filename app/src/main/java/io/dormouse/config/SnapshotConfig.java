@@ -5,7 +5,6 @@ import com.fasterxml.jackson.annotation.JsonValue;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -57,18 +56,13 @@ public record SnapshotConfig(Backend backend, Path dir, boolean encryption, Path
 
         @JsonCreator
         public static Backend parse(String text) {
-            for (Backend b : values()) {
-                if (b.toString().equalsIgnoreCase(text)) {
-                    return b;
-                }
-            }
-            throw new IllegalArgumentException("\"" + text + "\" is not allowed; allowed: file, s3");
+            return Choices.parse(Backend.class, text);
         }
 
         @JsonValue
         @Override
         public String toString() {
-            return name().toLowerCase(Locale.ROOT);
+            return Choices.word(this);
         }
     }
 
