@@ -45,8 +45,7 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
     private final KernelRoutes kernel;
     private final Object kernelReading = new Object();
     /** When the kernel's counts were last read ({@link System#nanoTime}); they are read at most every 100 ms. */
-    private long kernelReadAt;
-    private boolean kernelRead;
+    private long kernelReadAt = System.nanoTime() - KERNEL_FRESH_NANOS;
     private final Gate gate;
     private final Listeners listeners;
     private final Thread syncing;
@@ -204,10 +203,9 @@ public final class FrontDoor implements ActivitySource, AutoCloseable {
         // a lock of its own: reading (two commands) does not hold up a withdraw, which takes the routes' lock
         synchronized (kernelReading) {
             long now = System.nanoTime();
-            if (kernelRead && now - kernelReadAt < KERNEL_FRESH_NANOS) {
+            if (now - kernelReadAt < KERNEL_FRESH_NANOS) {
                 return;
             }
-            kernelRead = true;
             kernelReadAt = now;
             Map<Inet4Address, KernelRoutes.Totals> totals;
             try {

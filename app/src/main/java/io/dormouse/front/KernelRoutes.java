@@ -121,46 +121,14 @@ final class KernelRoutes implements AutoCloseable {
     synchronized void apply(Collection<Route> wanted, Collection<Inet4Address> fronts) throws IOException {
         Map<String, Route> byKey = new HashMap<>();
         wanted.forEach(r -> byKey.put(key(r), r));
-        List<String> script = new ArrayList<>();
-        for (Route r : routes) {
-            Route now = byKey.get(key(r));
-            if (!r.equals(now)) {
-                script.add("delete element ip " + table + " routes { " + key(r) + " }");
-            }
-        }
-        for (Route r : byKey.values()) {
-            if (!routes.contains(r)) {
-                script.add("add element ip " + table + " routes { " + key(r) + " : " + r.address().getHostAddress()
-                        + " . " + r.port() + " }");
-            }
-        }
         Set<Inet4Address> metered = new HashSet<>(fronts);
-        for (Inet4Address front : tracked) {
-            if (!metered.contains(front)) {
-                meters(script, "delete", front);
-            }
-        }
-        for (Inet4Address front : metered) {
-            if (!tracked.contains(front)) {
-                meters(script, "add", front);
-            }
-        }
-        if (script.isEmpty()) {
-            return;
-        }
         try {
-            run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
+            nft(changes(byKey, metered));
         } catch (IOException e) {
             // the kernel's table is not what this remembers (flushed by hand or by a firewall reload, say):
-            // start it afresh; its counts start again too, which the meters take as a reset
+            // start it afresh, and add everything; its counts start again too, which the meters take as a reset
             create();
-            script.clear();
-            byKey.values().forEach(r -> script.add("add element ip " + table + " routes { " + key(r) + " : "
-                    + r.address().getHostAddress() + " . " + r.port() + " }"));
-            metered.forEach(front -> meters(script, "add", front));
-            if (!script.isEmpty()) {
-                run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
-            }
+            nft(changes(byKey, metered));
         }
         routes.clear();
         routes.addAll(byKey.values());
@@ -171,12 +139,7 @@ final class KernelRoutes implements AutoCloseable {
     /** Removes every route to {@code front} at once: its new connections reach the front door from now on. */
     synchronized void withdraw(Inet4Address front) throws IOException {
         List<Route> gone = routes.stream().filter(r -> r.front().equals(front)).toList();
-        if (gone.isEmpty()) {
-            return;
-        }
-        List<String> script = gone.stream()
-                .map(r -> "delete element ip " + table + " routes { " + key(r) + " }").toList();
-        run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
+        nft(gone.stream().map(this::deleted).toList());
         gone.forEach(routes::remove);
     }
 
@@ -238,6 +201,32 @@ final class KernelRoutes implements AutoCloseable {
         run(List.of("nft", "delete", "table", "ip", table), "");
         routes.clear();
         tracked.clear();
+    }
+
+    /** The nft commands from the routes and metered front addresses in place to {@code wanted} and {@code metered}. */
+    private List<String> changes(Map<String, Route> wanted, Set<Inet4Address> metered) {
+        List<String> script = new ArrayList<>();
+        routes.stream().filter(r -> !r.equals(wanted.get(key(r)))).forEach(r -> script.add(deleted(r)));
+        wanted.values().stream().filter(r -> !routes.contains(r)).forEach(r -> script.add(added(r)));
+        tracked.stream().filter(front -> !metered.contains(front)).forEach(front -> meters(script, "delete", front));
+        metered.stream().filter(front -> !tracked.contains(front)).forEach(front -> meters(script, "add", front));
+        return script;
+    }
+
+    private String added(Route r) {
+        return "add element ip " + table + " routes { " + key(r) + " : " + r.address().getHostAddress() + " . "
+                + r.port() + " }";
+    }
+
+    private String deleted(Route r) {
+        return "delete element ip " + table + " routes { " + key(r) + " }";
+    }
+
+    /** Runs {@code script} as one nft transaction; nothing for an empty one. */
+    private static void nft(List<String> script) throws IOException {
+        if (!script.isEmpty()) {
+            run(List.of("nft", "-f", "-"), String.join("\n", script) + "\n");
+        }
     }
 
     private void meters(List<String> script, String verb, Inet4Address front) {

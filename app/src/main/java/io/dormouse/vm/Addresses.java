@@ -36,5 +36,4 @@ record Addresses(int octet) {
             throw new IllegalStateException(e);
         }
     }
-
 }

@@ -63,33 +63,36 @@ final class PreparedWakes {
     }
 
     private void prepare(String name, long version, SavedState state) {
-        Optional<Vm> vm = fleet.find(name);
-        if (!stillWanted(name, version)) {
+        Optional<Vm> vm = fleet.find(name).filter(v -> wants(v, version));
+        if (vm.isEmpty()) {
             return;
         }
+        RuntimeException failed = null;
         try {
             hypervisor.prepare(MachineSpecs.of(vm.get(), readyTimeout), state);
             prepared.put(vm.get().id(), version);
             LOG.atInfo().addKeyValue("vm", name).addKeyValue("version", version).log("restore prepared");
         } catch (RuntimeException e) {
             asked.remove(vm.get().id()); // the next round asks again
-            if (stillWanted(name, version)) {
-                LOG.atWarn().addKeyValue("vm", name).addKeyValue("version", version).setCause(e)
-                        .log("preparing a restore failed; the wake will start its process itself");
-            } else {
-                LOG.atDebug().addKeyValue("vm", name).addKeyValue("version", version)
-                        .log("preparing a restore ended: the VM woke, changed or went meanwhile");
-            }
+            failed = e;
+        }
+        boolean wanted = fleet.find(name).filter(v -> wants(v, version)).isPresent();
+        if (failed != null && wanted) {
+            LOG.atWarn().addKeyValue("vm", name).addKeyValue("version", version).setCause(failed)
+                    .log("preparing a restore failed; the wake will start its process itself");
+        } else if (failed != null) {
+            LOG.atDebug().addKeyValue("vm", name).addKeyValue("version", version)
+                    .log("preparing a restore ended: the VM woke, changed or went meanwhile");
         }
         // woken, hibernated again or terminated while it was being prepared: the lifecycle's own discard may
         // have come before the process was registered, and nothing else would end it
-        if (!stillWanted(name, version)) {
+        if (!wanted) {
             hypervisor.discardPrepared(name);
         }
     }
 
-    private boolean stillWanted(String name, long version) {
-        Optional<Vm> vm = fleet.find(name);
-        return vm.isPresent() && Provisioning.guaranteed(vm.get()) && vm.get().saved().version() == version;
+    /** Whether {@code vm} still sleeps in {@code version} as a guaranteed VM, so that a restore prepared for it holds. */
+    private static boolean wants(Vm vm, long version) {
+        return Provisioning.guaranteed(vm) && vm.saved().version() == version;
     }
 }
