@@ -13,6 +13,8 @@ import io.helidon.webserver.http.RoutingResponse;
 import io.helidon.webserver.http.ServerResponse;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -68,6 +70,12 @@ public final class ApiServer implements AutoCloseable {
                 .routing(routing)
                 .build()
                 .start();
+        if (!server.isRunning()) {
+            // Helidon logs the cause and returns a stopped server instead of throwing
+            throw new UncheckedIOException(new IOException("API cannot listen on " + listen.host() + ":"
+                    + listen.port() + " (see the error above: in use by another process?); choose another address"
+                    + " with api.listen or --api-listen"));
+        }
         LOG.atInfo().addKeyValue("address", listen.host() + ":" + server.port()).log("API listening");
         return new ApiServer(server);
     }
