@@ -35,12 +35,18 @@ final class ServerProcess {
 
     /** Starts the server with {@code env} added to its environment and waits up to {@code ready} for it. */
     static ServerProcess start(Path dir, Map<String, String> env, Duration ready) throws Exception {
-        int port = freePort();
+        int port;
+        int dnsPort;
+        // both held at once, so that the kernel cannot hand out the same free port twice
+        try (ServerSocket api = new ServerSocket(0); ServerSocket dns = new ServerSocket(0)) {
+            port = api.getLocalPort();
+            dnsPort = dns.getLocalPort();
+        }
         ProcessBuilder pb = new ProcessBuilder(LAUNCHER.toString(), "serve", "--api-listen", "127.0.0.1:" + port)
                 .directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("serve.log").toFile()));
-        pb.environment().put("DORMOUSE_DNS_LISTEN", "127.0.0.1:" + freePort());
+        pb.environment().put("DORMOUSE_DNS_LISTEN", "127.0.0.1:" + dnsPort);
         pb.environment().putAll(env);
         ServerProcess server = new ServerProcess(pb.start(), port, dir);
         server.awaitReady(ready);
@@ -61,12 +67,6 @@ final class ServerProcess {
             assertThat(process.isAlive()).as("server exited early: %s", log()).isTrue();
             assertThat(System.nanoTime()).as("server not ready in %s: %s", ready, log()).isLessThan(deadline);
             Thread.sleep(50);
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 
