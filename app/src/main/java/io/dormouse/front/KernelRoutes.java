@@ -64,6 +64,8 @@ final class KernelRoutes implements AutoCloseable {
     private final List<String> excluded;
     private final Set<Route> routes = new HashSet<>();
     private final Set<Inet4Address> tracked = new HashSet<>();
+    /** A reading failed: the table may be gone (a firewall reload, another process): the next apply builds it. */
+    private volatile boolean suspect;
 
     private KernelRoutes(String table, List<String> excluded) {
         this.table = table;
@@ -116,12 +118,17 @@ final class KernelRoutes implements AutoCloseable {
 
     /**
      * Makes {@code wanted} the routes, and {@code fronts} the front addresses metered, in one transaction;
-     * a front address dropped from {@code fronts} loses its counts.
+     * a front address dropped from {@code fronts} loses its counts. A table that failed a reading since, or
+     * that refuses the change, is built again with everything in it.
      */
     synchronized void apply(Collection<Route> wanted, Collection<Inet4Address> fronts) throws IOException {
         Map<String, Route> byKey = new HashMap<>();
         wanted.forEach(r -> byKey.put(key(r), r));
         Set<Inet4Address> metered = new HashSet<>(fronts);
+        if (suspect) {
+            suspect = false;
+            create();
+        }
         try {
             nft(changes(byKey, metered));
         } catch (IOException e) {
@@ -150,7 +157,13 @@ final class KernelRoutes implements AutoCloseable {
 
     /** Each tracked front address's totals. */
     Map<Inet4Address, Totals> totals() throws IOException {
-        JsonNode listing = JSON.readTree(run(List.of("nft", "-j", "list", "table", "ip", table), ""));
+        JsonNode listing;
+        try {
+            listing = JSON.readTree(run(List.of("nft", "-j", "list", "table", "ip", table), ""));
+        } catch (IOException e) {
+            suspect = true;
+            throw e;
+        }
         Map<String, Map<Inet4Address, Long>> sets = new HashMap<>();
         for (JsonNode item : listing.path("nftables")) {
             JsonNode set = item.path("set");

@@ -41,6 +41,7 @@ class KernelRoutesTest {
     void open() throws IOException {
         routes = KernelRoutes.open(table, List.of(EXCLUDED + "/32", "fd00::/8"));
         vm = listen(VM, 0);
+        vm.setSoTimeout(10_000); // a connection that went elsewhere fails the test instead of hanging it
         frontDoor = listen(FRONT, vm.getLocalPort());
     }
 
@@ -140,6 +141,18 @@ class KernelRoutesTest {
         Process delete = new ProcessBuilder("nft", "delete", "table", "ip", table).start();
         assertThat(delete.waitFor()).isZero();
         routes.apply(List.of(new KernelRoutes.Route(FRONT, port, VM)), List.of(FRONT, OTHER_FRONT));
+        echoOnce(port);
+        assertThat(routes.totals().get(FRONT).opened()).as("routed and counted again").isEqualTo(1);
+    }
+
+    @Test
+    void aTableGoneBetweenChangesIsBuiltAgainOnceAReadingMissesIt() throws Exception {
+        int port = vm.getLocalPort();
+        List<KernelRoutes.Route> wanted = List.of(new KernelRoutes.Route(FRONT, port, VM));
+        routes.apply(wanted, List.of(FRONT));
+        assertThat(new ProcessBuilder("nft", "delete", "table", "ip", table).start().waitFor()).isZero();
+        assertThatThrownBy(routes::totals).isInstanceOf(IOException.class);
+        routes.apply(wanted, List.of(FRONT)); // nothing changed, as at a sync
         echoOnce(port);
         assertThat(routes.totals().get(FRONT).opened()).as("routed and counted again").isEqualTo(1);
     }
