@@ -49,7 +49,12 @@ final class ServerProcess {
         pb.environment().put("DORMOUSE_DNS_LISTEN", "127.0.0.1:" + dnsPort);
         pb.environment().putAll(env);
         ServerProcess server = new ServerProcess(pb.start(), port, dir);
-        server.awaitReady(ready);
+        try {
+            server.awaitReady(ready);
+        } catch (Exception | AssertionError e) {
+            server.process.destroyForcibly(); // a server that never got ready must not outlive the test
+            throw e;
+        }
         return server;
     }
 
