@@ -164,10 +164,12 @@ class LifecycleTest {
     void marksAVmWhoseProcessDiedAsFailedWithTheReason() throws Exception {
         world.lifecycle.create("web-1", world.definition(128, 0, "standard"), Reason.API).await();
         world.hypervisor.crash(world.hypervisor.running().getFirst());
-        // the fleet shows Failed as the transition begins; its entry completes a moment later
+        // the fleet shows Failed as the transition begins; its entry completes a moment later, and the fleet
+        // takes the row's new version just after that
         long id = world.fleet.get("web-1").id();
         for (int i = 0; i < 100 && (!(world.fleet.get("web-1").state() instanceof VmState.Failed)
-                || world.store.vmEvents().listByVm(id).getLast().inFlight()); i++) {
+                || world.store.vmEvents().listByVm(id).getLast().inFlight()
+                || world.fleet.get("web-1").version() != world.store.vms().find("web-1").orElseThrow().version()); i++) {
             Thread.sleep(50);
         }
         assertThat(world.fleet.get("web-1").state()).isEqualTo(VmState.FAILED);
